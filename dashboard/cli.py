@@ -1,0 +1,168 @@
+"""The `dashboard` command line (spec/cli.md): every figure the app shows, headless.
+
+`main(argv, environ)` takes its environment as an argument so tests never touch the real one. A
+UserError prints one plain message on stderr and exits 2; nothing prints a traceback at a user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from dashboard.errors import UserError
+from dashboard.export import Export, open_export
+from dashboard.settings import Settings, load_settings
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on a bad option, as the spec wants; this keeps its message to one line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UserError(f"{self.prog}: {message}")
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not a date in the form YYYY-MM-DD"
+        ) from None
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", type=Path, help="export folder (default: settings, else sample)")
+    common.add_argument("--partnership", help="partnership to report on")
+    common.add_argument("--audience", choices=("board", "internal"))
+    common.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="dashboard", description="Commissioning dashboard, headless.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    common = _common()
+
+    p = sub.add_parser("sample", help="write a synthetic export folder")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--people", type=int)
+    p.add_argument("--partnerships", type=int)
+    p.add_argument("--areas", type=int)
+    p.add_argument("--json", action="store_true")
+
+    sub.add_parser("validate", parents=[common], help="report every data error")
+
+    p = sub.add_parser("figures", parents=[common], help="outcome figures and the nine outcomes")
+    p.add_argument("--period", required=True)
+    p.add_argument("--as-at", type=_iso_date)
+    p.add_argument("--locality")
+    p.add_argument("--client-group")
+    p.add_argument("--service-type")
+    p.add_argument("--sds-option", type=int, choices=(1, 2, 3, 4))
+
+    sub.add_parser("spc", help="XmR result for {'values': [...], 'options': {...}} on stdin")
+
+    zones = sub.add_parser("zones", help="home care zones").add_subparsers(
+        dest="zones_command", required=True, parser_class=_Parser
+    )
+    p = zones.add_parser("summary", parents=[common], help="demand per zone and the summary")
+    p.add_argument("--as-at", type=_iso_date, required=True)
+    p.add_argument("--option", type=Path)
+    p.add_argument("--floor", type=float)
+    p = zones.add_parser("design", parents=[common], help="propose a zoning option")
+    p.add_argument("--as-at", type=_iso_date, required=True)
+    p.add_argument("--zones", type=int, required=True)
+    p.add_argument("--floor", type=float, required=True)
+    p.add_argument("--lock", type=Path)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--out", type=Path, required=True)
+    return parser
+
+
+def _settings_for(args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:
+    settings = load_settings(environ)
+    changes: dict[str, Any] = {}
+    if getattr(args, "data", None):
+        changes["data"] = args.data
+    if getattr(args, "audience", None):
+        changes["audience"] = args.audience
+    if getattr(args, "partnership", None):
+        changes["partnership"] = args.partnership
+    return Settings(**{**settings.__dict__, **changes})
+
+
+def _open(settings: Settings) -> Export:
+    return open_export(settings.data_dir, settings)
+
+
+def _emit(payload: Any, as_json: bool, render: Callable[[Any], str]) -> None:
+    if as_json:
+        json.dump(payload, sys.stdout, indent=1, ensure_ascii=False, default=str)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render(payload))
+
+
+def _validate(args: argparse.Namespace, settings: Settings) -> int:
+    from dashboard.report_text import validation_text
+
+    export = _open(settings)
+    _emit(export.report.to_json(), args.json, validation_text)
+    return export.report.exit_code
+
+
+def _sample(args: argparse.Namespace, settings: Settings) -> int:
+    from dashboard.sample import generate
+
+    options = {k: getattr(args, k) for k in ("seed", "people", "partnerships", "areas")}
+    counts = generate(args.out, **{k: v for k, v in options.items() if v is not None})
+    _emit(
+        {"out": str(args.out), "rows": counts},
+        args.json,
+        lambda p: f"Wrote {p['out']}: {p['rows']}\n",
+    )
+    return 0
+
+
+def _spc(args: argparse.Namespace, settings: Settings) -> int:
+    from dashboard.spc import run_request
+
+    try:
+        payload = json.load(sys.stdin)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"spc: standard input is not JSON ({exc}).") from exc
+    _emit(run_request(payload), True, str)
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "validate": _validate,
+    "sample": _sample,
+    "spc": _spc,
+}
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    environ = os.environ if environ is None else environ
+    try:
+        args = build_parser().parse_args(argv)
+        settings = _settings_for(args, environ)
+        command = args.command if args.command != "zones" else f"zones {args.zones_command}"
+        if command not in COMMANDS:
+            raise UserError(f"dashboard {command}: not available in this version yet.")
+        return COMMANDS[command](args, settings)
+    except UserError as exc:
+        print(f"dashboard: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def run() -> None:
+    sys.exit(main())
