@@ -1,0 +1,59 @@
+"""Drawing a page's figures in Streamlit: tables one click from every chart, downloads, footnotes.
+
+Only presentation lives here; every number arrives already computed and through disclosure control.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import disclosure, downloads
+from dashboard.disclosure import Policy
+from dashboard.pages_data import PageData
+from dashboard.strings import t
+
+
+def table(df: pl.DataFrame, policy: Policy, *, key: str, caption: str | None = None) -> None:
+    """A protected frame as screen text, with CSV and Excel downloads and the suppression note."""
+    st.dataframe(disclosure.display(df, policy), hide_index=True, width="stretch")
+    note = disclosure.screen_footnote(policy)
+    if caption or note:
+        st.caption(" ".join(x for x in (caption, note) if x))
+    if disclosure.flag_columns(df) or not policy.controlled:
+        left, right = st.columns(2)
+        left.download_button(
+            t("render.download_csv"), downloads.csv_bytes(df, policy), file_name=f"{key}.csv",
+            mime="text/csv", key=f"csv-{key}",
+        )  # fmt: skip
+        right.download_button(
+            t("render.download_excel"),
+            downloads.excel_bytes({key: df}, policy, []),
+            file_name=f"{key}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"xlsx-{key}",
+        )
+
+
+def chart_with_table(
+    figure, df: pl.DataFrame, policy: Policy, *, key: str, alt: str, caption: str | None = None
+) -> None:
+    """A Plotly chart with its text alternative, and its data one click away."""
+    st.plotly_chart(figure, key=f"chart-{key}", config={"displaylogo": False})
+    st.caption(alt)
+    with st.expander(t("render.show_table")):
+        table(df, policy, key=key, caption=caption)
+
+
+def workbook_button(page: PageData, policy: Policy) -> None:
+    """Every table of the page in one workbook, with the page's definitions."""
+    tables = {name: df for name, df in page.tables.items() if disclosure.flag_columns(df)}
+    if not tables:
+        return
+    st.download_button(
+        t("render.download_workbook"),
+        downloads.excel_bytes(tables, policy, page.definitions),
+        file_name=f"{page.name}-{page.view.period.replace('/', '-')}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"workbook-{page.name}",
+    )

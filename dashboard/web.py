@@ -1,0 +1,114 @@
+"""What every Streamlit page shares: settings, the opened export, the filters in the URL.
+
+Pages stay thin: they call `page_context()` for the filters and the export, ask a library function of
+`dashboard.pages_data` for their figures, and render. The DuckDB connection is a cached resource
+keyed by the export's fingerprint, so a new extract arriving mid-meeting is opened afresh on the next
+interaction instead of mixing old and new figures; each session reads through its own cursor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard.errors import UserError
+from dashboard.export import Export, fingerprint, open_export
+from dashboard.outcomes import Filters
+from dashboard.pages_data import PageData, View, filter_options
+from dashboard.settings import Settings, load_settings
+from dashboard.strings import t
+
+
+@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    return load_settings()
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _export(folder: str, fp: str, _settings: Settings) -> Export:
+    """One opened export per fingerprint; `fp` is in the key so a new extract opens afresh."""
+    return open_export(Path(folder), _settings)
+
+
+def current_export(s: Settings) -> Export:
+    folder = s.data_dir
+    return _export(str(folder), fingerprint(folder), s)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    settings: Settings
+    export: Export
+    view: View
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _page_data(name: str, key: tuple, _ctx: PageContext, _fn) -> PageData:
+    return _fn(_ctx.export, _ctx.settings, _ctx.view)
+
+
+def page_data(fn, ctx: PageContext) -> PageData:
+    """A page's figures, cached by what they depend on: the data, who is looking, and the view."""
+    s = ctx.settings
+    key = (
+        ctx.export.fingerprint,
+        s.audience,
+        s.disclosure_threshold,
+        s.disclosure_method,
+        ctx.view,
+    )
+    return _page_data(fn.__name__, key, ctx, fn)
+
+
+def _bound_select(label: str, key: str, options: list, *, default=None, format_func=str):
+    """A select box bound to the URL; a value in the link that the data lacks gets a message."""
+    asked = st.query_params.get(key)
+    if asked is not None and asked not in [str(o) for o in options]:
+        st.warning(t("web.unknown_url_value", label=label, value=asked[:80]))
+    index = options.index(default) if default in options else 0
+    return st.sidebar.selectbox(
+        label, options, index=index, key=key, bind="query-params", format_func=format_func
+    )
+
+
+def page_context(*, period_kind: str = "year") -> PageContext | None:
+    """The sidebar filters and the export; None (with a message shown) when nothing can be shown."""
+    s = settings()
+    try:
+        export = current_export(s)
+    except UserError as exc:
+        st.error(str(exc))
+        return None
+    options = filter_options(export, s)
+    if not options.partnerships:
+        st.error(t("web.no_partnership"))
+        return None
+    all_label = t("web.all")
+    partnership = _bound_select(
+        t("web.partnership"), "partnership", options.partnerships, default=options.home
+    )
+    periods = options.years if period_kind == "year" else options.years + options.quarters
+    period = _bound_select(t("web.period"), "period", periods, default=options.default_period)
+    local = options.for_partnership(partnership)
+    locality = _bound_select(t("web.locality"), "locality", [all_label, *local.localities])
+    client = _bound_select(
+        t("web.client_group"), "client_group", [all_label, *options.client_groups]
+    )
+    service = _bound_select(
+        t("web.service_type"), "service_type", [all_label, *options.service_types]
+    )
+    sds = _bound_select(t("web.sds_option"), "sds", [all_label, "1", "2", "3", "4"])
+    audience = s.audience
+    if audience == "internal":
+        if st.sidebar.toggle(t("web.preview_board"), key="preview_board"):
+            audience = "board"
+    st.sidebar.caption(t(f"web.audience_{audience}"))
+    filters = Filters(
+        locality=None if locality == all_label else locality,
+        client_group=None if client == all_label else client,
+        service_type=None if service == all_label else service,
+        sds_option=None if sds == all_label else int(sds),
+    )
+    return PageContext(replace(s, audience=audience), export, View(partnership, period, filters))

@@ -1,0 +1,29 @@
+"""Data quality: how far each page can be trusted."""
+
+import streamlit as st
+
+from dashboard import render, web
+from dashboard.pages_data import data_quality, policy_for
+from dashboard.strings import t
+
+st.title(t("quality.title"))
+ctx = web.page_context()
+if ctx is not None:
+    page = web.page_data(data_quality, ctx)
+    policy = policy_for(ctx.settings)
+    for sentence in page.sentences:
+        st.write(sentence)
+    st.subheader(t("quality.tables_heading"))
+    render.table(page.tables["tables"], policy, key="tables")
+    st.subheader(t("quality.errors_heading"))
+    if page.tables["errors"].height:
+        render.table(page.tables["errors"], policy, key="errors")
+    else:
+        st.success(t("quality.no_errors"))
+    if page.tables["unusable"].height:
+        st.subheader(t("quality.unusable_heading"))
+        for message in page.tables["unusable"]["message"]:
+            st.error(message)
+    st.subheader(t("quality.gaps_heading"))
+    render.table(page.tables["data_gaps"], policy, key="data-gaps")
+    render.workbook_button(page, policy)
