@@ -2,17 +2,19 @@
 
 import streamlit as st
 
+from dashboard.navigation import PAGE_ENTRIES
 from dashboard.strings import t
 
 st.set_page_config(page_title=t("app.title"), layout="wide")
 
-PAGES = {
-    t("nav.board"): [
-        st.Page("pages/home.py", title=t("nav.home"), url_path="home", default=True),
-    ],
-    t("nav.data"): [
-        st.Page("pages/data_quality.py", title=t("nav.data_quality"), url_path="data-quality"),
-    ],
-}
-
-st.navigation(PAGES).run()
+groups: dict[str, list] = {}
+for entry in PAGE_ENTRIES:
+    groups.setdefault(t(entry.group), []).append(
+        st.Page(
+            f"pages/{entry.script}",
+            title=t(entry.title),
+            url_path=entry.url_path,
+            default=entry is PAGE_ENTRIES[0],
+        )
+    )
+st.navigation(groups).run()

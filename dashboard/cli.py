@@ -143,10 +143,101 @@ def _spc(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _policy(settings: Settings):
+    from dashboard.pages_data import policy_for
+
+    return policy_for(settings)
+
+
+def _exit_code(export: Export) -> int:
+    """Figures computed over a partly-set-aside export still exit 1, as the spec asks."""
+    return 1 if export.report.errors else 0
+
+
+def _need(export: Export, *tables: str) -> None:
+    for name in tables:
+        if not export.usable(name):
+            problems = [u.message for u in export.report.unusable if u.table == name]
+            raise UserError(f"the figures need the table '{name}': {' '.join(problems)}")
+
+
+def _figures(args: argparse.Namespace, settings: Settings) -> int:
+    from dashboard.indicators import figures_json, read_benchmark
+    from dashboard.outcomes import Filters
+    from dashboard.periods import parse_period
+    from dashboard.report_text import figures_text
+
+    export = _open(settings)
+    _need(export, "areas", "people", "support_plans", "personal_outcomes", "outcome_reviews")
+    partnership = export.home_partnership(settings.partnership)
+    filters = Filters(args.locality, args.client_group, args.service_type, args.sds_option)
+    payload = figures_json(
+        export.cursor(),
+        partnership=partnership,
+        period=parse_period(args.period),
+        as_at=args.as_at,
+        filters=filters,
+        comparators=list(settings.comparators) or None,
+        targets=settings.targets,
+        benchmark=read_benchmark(settings.benchmark_file) if settings.benchmark_file else None,
+        policy=_policy(settings),
+        extract_date=export.extract_date,
+        lag_weeks=settings.run_out_lag_weeks,
+        framework_file=settings.framework_file,
+    )
+    _emit(payload, args.json, figures_text)
+    return _exit_code(export)
+
+
+def _zones_summary(args: argparse.Namespace, settings: Settings) -> int:
+    from dashboard import disclosure, zones
+    from dashboard.report_text import zones_text
+
+    export = _open(settings)
+    _need(export, "areas", "people", "support_plans")
+    partnership = export.home_partnership(settings.partnership)
+    floor = args.floor if args.floor is not None else settings.viability_floor_hours
+    figures, option, no_zone = zones.summary(
+        export.cursor(), partnership, args.as_at, option=args.option, floor=floor,
+        links=settings.zone_links, k=settings.zone_nearest_centroids,
+    )  # fmt: skip
+    protected = disclosure.protect(figures, _policy(settings), counts=list(zones.DISCLOSIVE_COUNTS))
+    _emit(zones.summary_json(args.as_at, protected, option, no_zone), args.json, zones_text)
+    return _exit_code(export)
+
+
+def _zones_design(args: argparse.Namespace, settings: Settings) -> int:
+    from dashboard import zone_design, zones
+
+    export = _open(settings)
+    _need(export, "areas", "people", "support_plans")
+    partnership = export.home_partnership(settings.partnership)
+    demand = zones.area_demand(export.cursor(), partnership, args.as_at)
+    graph = zones.area_graph(demand, links=settings.zone_links, k=settings.zone_nearest_centroids)
+    lock = None
+    if args.lock is not None:
+        locked = zones.read_option(args.lock, demand["area_code"])
+        lock = dict(zip(locked["area_code"], locked["zone"], strict=True))
+    assignment = zone_design.design(
+        demand, graph, k=args.zones, floor=args.floor, lock=lock, seed=args.seed,
+        weights=(settings.zone_balance_weight, settings.zone_travel_weight),
+        time_limit=settings.zone_design_time_limit_s,
+    )  # fmt: skip
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(zone_design.option_csv(assignment), encoding="utf-8")
+    _, option, _ = zones.zone_figures(demand, assignment, graph, floor=args.floor)
+    payload = {"out": str(args.out), "option": {k: zones.plain(v) for k, v in option.items()}}
+    _emit(payload, args.json, lambda p: f"Wrote {p['out']}: {p['option']}\n")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "validate": _validate,
     "sample": _sample,
     "spc": _spc,
+    "figures": _figures,
+    "zones summary": _zones_summary,
+    "zones design": _zones_design,
 }
 
 

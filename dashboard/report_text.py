@@ -18,3 +18,33 @@ def validation_text(report: dict) -> str:
     if not report["errors"] and not report["unusable"]:
         lines.append(t("validate.clean"))
     return "\n".join(lines) + "\n"
+
+
+def _pct(value: float | None) -> str:
+    return t("text.suppressed_or_none") if value is None else f"{value:.1%}"
+
+
+def figures_text(payload: dict) -> str:
+    overall = payload["attainment"]["overall"]
+    lines = [
+        t("text.figures_heading", **{k: payload[k] for k in ("partnership", "period", "as_at", "audience")}),
+        t("text.attainment", rate=_pct(overall["rate"]), met=overall["met"], denominator=overall["denominator"]),
+        t("text.coverage", rate=_pct(payload["review_coverage"]["rate"]), **{
+            k: payload["review_coverage"][k] for k in ("reviewed", "due")}),
+    ]  # fmt: skip
+    for ind in payload["indicators"]:
+        value = ind["value"]
+        shown = t("text.suppressed_or_none") if value is None else f"{value:.3f}"
+        lines.append(t("text.indicator", id=ind["id"], value=shown))
+    return "\n".join(lines) + "\n"
+
+
+def zones_text(payload: dict) -> str:
+    lines = [t("text.zones_heading", as_at=payload["as_at"])]
+    for zone in payload["zones"]:
+        lines.append(
+            t("text.zone", zone=zone["zone"], hours=zone["weekly_hours"], areas=zone["areas"])
+        )
+    option = payload["option"]
+    lines.append(t("text.option", zones=option["zones"], cv=option["cv_hours"]))
+    return "\n".join(lines) + "\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -117,10 +117,11 @@ class Settings:
         default_factory=dict,
     )  # fmt: skip
     # zones
-    viability_floor_hours: float = _s(
-        "zones.viability_floor_hours", "Smallest weekly hours a viable zone should have.",
-        default=1000.0,
-    )  # fmt: skip
+    viability_floor_hours: float | None = _s(
+        "zones.viability_floor_hours",
+        "Smallest weekly hours a viable zone should have. Empty: no floor.",
+        default=None,
+    )
     zone_links: tuple[tuple[str, str], ...] = _s(
         "zones.extra_links", "Extra neighbour pairs of area codes (ferry or bridge links).",
         default=(),
@@ -129,7 +130,15 @@ class Settings:
         "zones.balance_weight", "Weight of balance of hours in zone design.", default=1.0
     )
     zone_travel_weight: float = _s(
-        "zones.travel_weight", "Weight of the travel proxy in zone design.", default=0.3
+        "zones.travel_weight", "Weight of the travel proxy in zone design.", default=5.0
+    )
+    zone_nearest_centroids: int = _s(
+        "zones.nearest_centroids",
+        "Without polygons, an area's neighbours are its this many nearest centroids.",
+        default=4,
+    )
+    zone_design_time_limit_s: float = _s(
+        "zones.design_time_limit_s", "Longest a zone design may search, in seconds.", default=15.0
     )
     # emerging needs
     emerging_fdr: float = _s(
@@ -172,40 +181,42 @@ def _flatten(raw: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _coerce(name: str, key: str, default: Any, value: Any) -> Any:
+def _coerce(f: Field, key: str, value: Any) -> Any:
+    """Check a value from the file against the setting's declared type; say what is wrong."""
+    kind = str(f.type).replace(" | None", "")
+    optional = " | None" in str(f.type)
     problem = None
-    if isinstance(default, bool):
-        if not isinstance(value, bool):
-            problem = "should be true or false"
-    elif isinstance(default, int):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            problem = "should be a whole number, 0 or more"
-    elif isinstance(default, float):
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            problem = "should be a number"
-        else:
-            value = float(value)
-    elif isinstance(default, tuple):
-        if not isinstance(value, list):
-            problem = "should be a list"
-        else:
+    if optional and value == "":
+        return None
+    if kind == "bool":
+        problem = None if isinstance(value, bool) else "should be true or false"
+    elif kind == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        problem = None if ok else "should be a whole number, 0 or more"
+    elif kind == "float":
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        problem = None if ok else "should be a number"
+        value = float(value) if ok else value
+    elif kind == "Path":
+        problem = None if isinstance(value, str) else "should be a folder or file path in quotes"
+        value = Path(value).expanduser() if isinstance(value, str) else value
+    elif kind.startswith("tuple"):
+        problem = None if isinstance(value, list) else "should be a list in square brackets"
+        if isinstance(value, list):
             value = tuple(tuple(v) if isinstance(v, list) else v for v in value)
-    elif isinstance(default, Path) or name in ("data", "benchmark_file"):
-        if not isinstance(value, str):
-            problem = "should be a folder or file path in quotes"
-        else:
-            value = Path(value).expanduser() if value else None
-    elif name in ("targets", "spc_annotations"):
-        if not isinstance(value, dict):
-            problem = "should be a table of name = value"
-        elif name == "targets" and not all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()
-        ):
-            problem = "should give a number for each indicator"
+    elif kind.startswith("Mapping"):
+        numbers = "float" in kind
+        ok = isinstance(value, dict) and (
+            not numbers
+            or all(isinstance(v, int | float) and not isinstance(v, bool) for v in value.values())
+        )
+        problem = (
+            None if ok else "should be a table of name = value" + (" numbers" if numbers else "")
+        )
     elif not isinstance(value, str):
         problem = "should be text in quotes"
-    if problem is None and name in _CHOICES and value not in _CHOICES[name]:
-        problem = f"should be one of {', '.join(_CHOICES[name])}"
+    if problem is None and f.name in _CHOICES and value not in _CHOICES[f.name]:
+        problem = f"should be one of {', '.join(_CHOICES[f.name])}"
     if problem:
         raise UserError(f"Settings: '{key}' {problem}; got {value!r}.")
     return value
@@ -228,8 +239,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         if key not in SETTINGS:
             raise UserError(f"Settings: '{key}' is not a setting; see README for the list.")
         f = SETTINGS[key]
-        default = f.default if f.default_factory is MISSING else f.default_factory()
-        values[f.name] = _coerce(f.name, key, default, value)
+        values[f.name] = _coerce(f, key, value)
     for name, value in values.items():  # relative paths are relative to the settings file
         if isinstance(value, Path) and not value.is_absolute():
             values[name] = path.parent / value

@@ -13,13 +13,14 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.export import open_export
+from dashboard.navigation import PAGE_ENTRIES
 from dashboard.pages_data import View, data_quality
 from dashboard.settings import Settings
 from tests.builders import write_export
 from tests.tiny import BASE, EXTRACT, PLAN, tables
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE_PATHS = ["home", "data-quality"]
+PAGE_SCRIPTS = [e.script for e in PAGE_ENTRIES]
 
 
 @pytest.fixture
@@ -41,19 +42,19 @@ def app_env(tmp_path, monkeypatch):
     st.cache_data.clear()
 
 
-def run_page(url_path: str, **params: str) -> AppTest:
+def run_page(script: str, **params: str) -> AppTest:
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     app.query_params.update(params)
     app.run()
-    if url_path != "home":
-        app.switch_page(f"pages/{url_path.replace('-', '_')}.py").run()
+    if script != PAGE_SCRIPTS[0]:
+        app.switch_page(f"pages/{script}").run()
     return app
 
 
-@pytest.mark.parametrize("url_path", PAGE_PATHS)
-def test_every_page_runs_on_good_data(app_env, url_path):
+@pytest.mark.parametrize("script", PAGE_SCRIPTS)
+def test_every_page_runs_on_good_data(app_env, script):
     app_env(tables())
-    app = run_page(url_path)
+    app = run_page(script)
     assert not app.exception, app.exception
     assert app.title[0].value
 
@@ -63,14 +64,14 @@ def test_pages_run_with_broken_rows_and_missing_optional_tables(app_env):
     for name in ("providers", "home_care_lots", "home_care_requests", "handbacks"):
         del broken[name]
     app_env(broken)
-    for url_path in PAGE_PATHS:
-        app = run_page(url_path)
-        assert not app.exception, (url_path, app.exception)
+    for script in PAGE_SCRIPTS:
+        app = run_page(script)
+        assert not app.exception, (script, app.exception)
 
 
 def test_data_quality_page_shows_the_library_figures(app_env, tmp_path):
     folder = app_env(tables(support_plans=BASE["support_plans"] + [dict(PLAN, plan_id="S9", person_id="X")]))
-    app = run_page("data-quality")
+    app = run_page("data_quality.py")
     export = open_export(folder, Settings(cache_dir=tmp_path / "cache"))
     page = data_quality(export, Settings(), View("Home", "2025/26"))
     shown = app.dataframe[1].value  # the errors table
@@ -82,7 +83,7 @@ def test_data_quality_page_shows_the_library_figures(app_env, tmp_path):
 
 def test_unknown_url_value_gets_a_message_not_an_exception(app_env):
     app_env(tables())
-    app = run_page("home", locality="Nowhere'; DROP TABLE areas; --", period="1999/00")
+    app = run_page("home.py", locality="Nowhere'; DROP TABLE areas; --", period="1999/00")
     assert not app.exception
     warnings = " ".join(w.value for w in app.warning)
     assert "Nowhere" in warnings and "1999/00" in warnings
@@ -90,7 +91,7 @@ def test_unknown_url_value_gets_a_message_not_an_exception(app_env):
 
 def test_url_parameters_choose_the_view(app_env):
     app_env(tables())
-    app = run_page("home", period="2024/25", locality="North")
+    app = run_page("home.py", period="2024/25", locality="North")
     assert app.selectbox(key="period").value == "2024/25"
     assert app.selectbox(key="locality").value == "North"
     assert any("2024/25" in m.value for m in app.markdown)

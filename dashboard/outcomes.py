@@ -1,0 +1,238 @@
+"""Personal-outcome figures: attainment, review coverage and distance travelled (metrics.md).
+
+The counting is done in SQL (queries/outcomes_*.sql) over a list of periods at once, so one query
+gives a single period, its year earlier, every peer partnership and a 60-month series alike; this
+module turns the user's choices into those parameters and the counts into rates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+import polars as pl
+
+from dashboard.errors import UserError
+from dashboard.framework import DEFAULT_FRAMEWORK_FILE, load_framework
+from dashboard.periods import Period, months_in, quarters_in
+from dashboard.query import run
+
+BREAKDOWNS = (
+    "all", "national_outcome", "domain", "locality", "client_group", "service_type", "sds_option",
+    "deprivation_decile", "deprivation_group", "urban_rural", "age_band", "sex",
+)  # fmt: skip
+NATIONAL_OUTCOMES = tuple(str(n) for n in range(1, 10))
+DEPRIVATION_GROUPS = ("deciles_1_2", "deciles_9_10")
+# Groups every partnership × period row set is completed with (zeros), so a series has no holes.
+ALWAYS_SHOWN = {"all": ("all",), "national_outcome": NATIONAL_OUTCOMES,
+                "deprivation_group": DEPRIVATION_GROUPS}  # fmt: skip
+COUNTS = ("met", "partly_met", "not_met", "no_longer_relevant", "denominator", "due", "reviewed")
+Grain = Literal["month", "quarter"]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A slice of the population; None = everyone. Person filters (locality, client group) are of
+    the person's area and record; plan filters (service type, SDS option) of the figure's plan."""
+
+    locality: str | None = None
+    client_group: str | None = None
+    service_type: str | None = None
+    sds_option: int | None = None
+
+    def params(self) -> dict[str, str | int | None]:
+        return asdict(self)
+
+
+NO_FILTERS = Filters()
+
+
+@dataclass(frozen=True)
+class OutcomeFigures:
+    """One partnership, one period: the frames every outcome page and the CLI show."""
+
+    overall: pl.DataFrame
+    by_national_outcome: pl.DataFrame
+    distance: pl.DataFrame  # one row per score tool, plus the is_total row
+    coverage: pl.DataFrame
+
+
+def period_params(periods: list[Period]) -> dict[str, list[date]]:
+    return {"starts": [p.start for p in periods], "ends": [p.end for p in periods]}
+
+
+def crosswalk_params(framework_file: Path) -> dict[str, list]:
+    crosswalk = load_framework(framework_file).crosswalk
+    return {"xw_domains": list(crosswalk), "xw_outcomes": list(crosswalk.values())}
+
+
+def rate(numerator: str, denominator: str) -> pl.Expr:
+    """numerator ÷ denominator, null (not computable) when the denominator is 0."""
+    den = pl.col(denominator).cast(pl.Float64)
+    return pl.when(den != 0).then(pl.col(numerator) / den).otherwise(None)
+
+
+def label_periods(df: pl.DataFrame, periods: list[Period]) -> pl.DataFrame:
+    """Add period_start, period_end and period (its label) from the 1-based index `p`."""
+    labels = pl.DataFrame(
+        {
+            "p": list(range(1, len(periods) + 1)),
+            "period": [p.label for p in periods],
+            "period_start": [p.start for p in periods],
+            "period_end": [p.end for p in periods],
+        },
+        schema_overrides={"p": pl.Int64},
+    )
+    return df.with_columns(pl.col("p").cast(pl.Int64)).join(labels, on="p", how="left")
+
+
+def complete(
+    df: pl.DataFrame,
+    partnerships: list[str],
+    n_periods: int,
+    groups: tuple[str, ...],
+    counts: tuple[str, ...] = COUNTS,
+) -> pl.DataFrame:
+    """Every partnership × period × group row present, zeros where nothing was counted."""
+    grid = pl.DataFrame(
+        [(pt, p, g) for pt in partnerships for p in range(1, n_periods + 1) for g in groups],
+        schema={"partnership": pl.String, "p": pl.Int64, "grp": pl.String},
+        orient="row",
+    )
+    extra = df.join(grid, on=["partnership", "p", "grp"], how="anti")
+    full = grid.join(df, on=["partnership", "p", "grp"], how="left")
+    return pl.concat([full, extra.select(full.columns)]).with_columns(
+        pl.col(c).fill_null(0) for c in counts
+    )
+
+
+def attainment(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    partnerships: list[str],
+    periods: list[Period],
+    by: str = "all",
+    filters: Filters = NO_FILTERS,
+    framework_file: Path = DEFAULT_FRAMEWORK_FILE,
+) -> pl.DataFrame:
+    """Attainment and review coverage per partnership × period × group of `by`.
+
+    Columns: partnership, p, period, period_start, period_end, grp, the COUNTS, rate,
+    partly_met_rate, coverage.
+    """
+    if by not in BREAKDOWNS:
+        raise UserError(f"breakdown {by!r} is not known: use one of {', '.join(BREAKDOWNS)}")
+    counts = run(
+        con,
+        "outcomes_attainment",
+        partnerships=partnerships,
+        by=by,
+        **period_params(periods),
+        **crosswalk_params(framework_file),
+        **filters.params(),
+    ).with_columns(pl.col("p").cast(pl.Int64))
+    counts = complete(counts, partnerships, len(periods), ALWAYS_SHOWN.get(by, ()))
+    return label_periods(
+        counts.with_columns(
+            rate("met", "denominator").alias("rate"),
+            rate("partly_met", "denominator").alias("partly_met_rate"),
+            rate("reviewed", "due").alias("coverage"),
+        ),
+        periods,
+    ).sort("partnership", "p", "grp", nulls_last=True)
+
+
+def distance_travelled(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    partnerships: list[str],
+    periods: list[Period],
+    filters: Filters = NO_FILTERS,
+) -> pl.DataFrame:
+    """Distance travelled per partnership × period: a row per score tool and an is_total row
+    (its mean null when scores came from more than one tool)."""
+    df = run(
+        con,
+        "outcomes_distance",
+        partnerships=partnerships,
+        **period_params(periods),
+        **filters.params(),
+    )
+    return label_periods(df, periods)
+
+
+def _one(df: pl.DataFrame, partnership: str) -> pl.DataFrame:
+    return df.filter(pl.col("partnership") == partnership)
+
+
+def outcome_figures(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    partnership: str,
+    period: Period,
+    filters: Filters = NO_FILTERS,
+    framework_file: Path = DEFAULT_FRAMEWORK_FILE,
+) -> OutcomeFigures:
+    """Everything the outcome summary shows for one partnership and period."""
+    common = {"partnerships": [partnership], "periods": [period], "filters": filters}
+    overall = attainment(con, **common, framework_file=framework_file)
+    by_outcome = attainment(con, **common, by="national_outcome", framework_file=framework_file)
+    distance = distance_travelled(con, **common)
+    coverage = overall.select("partnership", "period", "due", "reviewed", "coverage")
+    return OutcomeFigures(overall, by_outcome, _one(distance, partnership), coverage)
+
+
+def attainment_breakdown(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    partnership: str,
+    period: Period,
+    by: str,
+    filters: Filters = NO_FILTERS,
+    framework_file: Path = DEFAULT_FRAMEWORK_FILE,
+) -> pl.DataFrame:
+    """Attainment (with its review coverage beside it) by one breakdown, for one period."""
+    return attainment(
+        con,
+        partnerships=[partnership],
+        periods=[period],
+        by=by,
+        filters=filters,
+        framework_file=framework_file,
+    )
+
+
+def series_periods(start: date, end: date, grain: Grain) -> list[Period]:
+    """The months, or financial quarters, from `start` to `end`."""
+    if grain == "month":
+        return months_in(start, end)
+    if grain == "quarter":
+        return quarters_in(start, end)
+    raise UserError(f"series grain {grain!r} is not known: use month or quarter")
+
+
+def attainment_series(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    partnership: str,
+    start: date,
+    end: date,
+    grain: Grain = "month",
+    filters: Filters = NO_FILTERS,
+    national_outcome: int | None = None,
+    framework_file: Path = DEFAULT_FRAMEWORK_FILE,
+) -> pl.DataFrame:
+    """The attainment rate with P set to each month (or quarter) in turn, in one query."""
+    by = "all" if national_outcome is None else "national_outcome"
+    df = attainment(
+        con,
+        partnerships=[partnership],
+        periods=series_periods(start, end, grain),
+        by=by,
+        filters=filters,
+        framework_file=framework_file,
+    )
+    return df if national_outcome is None else df.filter(pl.col("grp") == str(national_outcome))

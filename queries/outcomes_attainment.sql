@@ -1,0 +1,105 @@
+-- Grain: one row per partnership × period (p, 1-based index into $starts/$ends) × group of $by.
+-- Attainment (latest review in P per outcome, ties broken by the greatest review_id as a string)
+-- and review coverage (due / reviewed) for the personal outcomes of people in $partnerships,
+-- in one pass so both share the same population and grouping (metrics.md, Personal outcomes).
+-- An outcome belongs with its own person_id's area; service type and SDS option are its plan's.
+-- Filters are nullable: NULL means no filter. $xw_domains/$xw_outcomes: the default crosswalk.
+WITH periods AS (
+    SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,
+           generate_subscripts($starts, 1) AS p
+),
+crosswalk AS (
+    SELECT unnest($xw_domains) AS domain, unnest($xw_outcomes) AS default_outcome
+),
+scoped AS (
+    SELECT o.outcome_id, o.set_date, o.domain,
+           coalesce(o.national_outcome, x.default_outcome) AS national_outcome,
+           sp.service_type, sp.sds_option, sp.start_date AS plan_start, sp.end_date AS plan_end,
+           pe.birth_year, pe.sex, pe.client_group,
+           a.partnership, a.locality, a.deprivation_decile, a.urban_rural
+    FROM personal_outcomes o
+    JOIN people pe ON pe.person_id = o.person_id
+    JOIN areas a ON a.area_code = pe.area_code
+    JOIN support_plans sp ON sp.plan_id = o.plan_id
+    LEFT JOIN crosswalk x ON x.domain = o.domain
+    WHERE list_contains($partnerships, a.partnership)
+      AND ($locality IS NULL OR a.locality = $locality)
+      AND ($client_group IS NULL OR pe.client_group = $client_group)
+      AND ($service_type IS NULL OR sp.service_type = $service_type)
+      AND ($sds_option IS NULL OR sp.sds_option = $sds_option)
+),
+reviews AS (
+    -- one review per outcome and day: the greatest review_id, so "latest" is well defined
+    SELECT r.outcome_id, r.review_date, r.review_id, r.status
+    FROM outcome_reviews r
+    SEMI JOIN scoped s ON s.outcome_id = r.outcome_id
+    QUALIFY row_number() OVER (
+        PARTITION BY r.outcome_id, r.review_date ORDER BY r.review_id DESC) = 1
+),
+latest_in_p AS (
+    SELECT r.outcome_id, per.p, r.status
+    FROM reviews r
+    JOIN periods per ON r.review_date BETWEEN per.p_start AND per.p_end
+    QUALIFY row_number() OVER (
+        PARTITION BY r.outcome_id, per.p ORDER BY r.review_date DESC, r.review_id DESC) = 1
+),
+candidates AS (
+    -- set by the end of P, and its plan active on at least one day of P
+    SELECT s.outcome_id, per.p, per.p_start
+    FROM scoped s
+    JOIN periods per
+      ON s.set_date <= per.p_end AND s.plan_start <= per.p_end
+     AND (s.plan_end IS NULL OR s.plan_end > per.p_start)
+),
+due AS (
+    -- ... and its latest review before P (if any) is not no_longer_relevant
+    SELECT c.outcome_id, c.p
+    FROM candidates c
+    ASOF LEFT JOIN reviews r ON c.outcome_id = r.outcome_id AND c.p_start > r.review_date
+    WHERE r.status IS DISTINCT FROM 'no_longer_relevant'
+),
+flagged AS (
+    SELECT coalesce(l.outcome_id, d.outcome_id) AS outcome_id, coalesce(l.p, d.p) AS p,
+           l.status, d.outcome_id IS NOT NULL AS is_due
+    FROM latest_in_p l
+    FULL JOIN due d ON d.outcome_id = l.outcome_id AND d.p = l.p
+),
+grouped AS (
+    SELECT f.p, f.status, f.is_due, s.partnership,
+           CASE $by
+               WHEN 'all' THEN 'all'
+               WHEN 'national_outcome' THEN CAST(s.national_outcome AS VARCHAR)
+               WHEN 'domain' THEN s.domain
+               WHEN 'locality' THEN s.locality
+               WHEN 'client_group' THEN s.client_group
+               WHEN 'service_type' THEN s.service_type
+               WHEN 'sds_option' THEN CAST(s.sds_option AS VARCHAR)
+               WHEN 'deprivation_decile' THEN CAST(s.deprivation_decile AS VARCHAR)
+               WHEN 'deprivation_group' THEN CASE
+                   WHEN s.deprivation_decile <= 2 THEN 'deciles_1_2'
+                   WHEN s.deprivation_decile >= 9 THEN 'deciles_9_10' END
+               WHEN 'urban_rural' THEN CAST(s.urban_rural AS VARCHAR)
+               WHEN 'sex' THEN s.sex
+               WHEN 'age_band' THEN CASE  -- age reached in the calendar year P ends
+                   WHEN year(per.p_end) - s.birth_year < 18 THEN '0-17'
+                   WHEN year(per.p_end) - s.birth_year < 65 THEN '18-64'
+                   WHEN year(per.p_end) - s.birth_year < 75 THEN '65-74'
+                   WHEN year(per.p_end) - s.birth_year < 85 THEN '75-84'
+                   ELSE '85+' END
+           END AS grp
+    FROM flagged f
+    JOIN scoped s ON s.outcome_id = f.outcome_id
+    JOIN periods per ON per.p = f.p
+)
+SELECT partnership, p, grp,
+       count(*) FILTER (WHERE status = 'met') AS met,
+       count(*) FILTER (WHERE status = 'partly_met') AS partly_met,
+       count(*) FILTER (WHERE status = 'not_met') AS not_met,
+       count(*) FILTER (WHERE status = 'no_longer_relevant') AS no_longer_relevant,
+       count(*) FILTER (WHERE status IN ('met', 'partly_met', 'not_met')) AS denominator,
+       count(*) FILTER (WHERE is_due) AS due,
+       count(*) FILTER (WHERE is_due AND status IS NOT NULL) AS reviewed
+FROM grouped
+WHERE $by = 'all' OR grp IS NOT NULL
+GROUP BY partnership, p, grp
+ORDER BY partnership, p, grp
