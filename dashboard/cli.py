@@ -84,6 +84,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lock", type=Path)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", type=Path, required=True)
+
+    p = sub.add_parser("page", parents=[common], help="the figures behind a page of the app")
+    p.add_argument("name", nargs="?")
+    p.add_argument("--list", action="store_true", help="name the pages")
+    p.add_argument("--period")
+    p.add_argument("--locality")
+    p.add_argument("--client-group")
+    p.add_argument("--service-type")
+    p.add_argument("--sds-option", type=int, choices=(1, 2, 3, 4))
+    p.add_argument("--csv", type=Path, metavar="DIR", help="write each table as DIR/<table>.csv")
     return parser
 
 
@@ -231,6 +241,39 @@ def _zones_design(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _page(args: argparse.Namespace, settings: Settings) -> int:
+    from dashboard import disclosure
+    from dashboard.outcomes import Filters
+    from dashboard.pages_data import View
+    from dashboard.periods import parse_period
+    from dashboard.registry import PAGE_FUNCTIONS, page_function
+
+    if args.list:
+        _emit(list(PAGE_FUNCTIONS), args.json, lambda names: "\n".join(names) + "\n")
+        return 0
+    if not args.name or not args.period:
+        raise UserError("dashboard page: give a page NAME and --period (or --list).")
+    function = page_function(args.name)
+    parse_period(args.period)
+    export = _open(settings)
+    filters = Filters(args.locality, args.client_group, args.service_type, args.sds_option)
+    view = View(export.home_partnership(settings.partnership), args.period, filters)
+    page = function(export, settings, view)
+    if args.csv:
+        out = args.csv.resolve()
+        if out == export.folder.resolve() or out.is_relative_to(export.folder.resolve()):
+            raise UserError(
+                f"--csv {args.csv} is inside the export folder, which is never written to."
+            )
+        out.mkdir(parents=True, exist_ok=True)
+        for name, df in page.tables.items():
+            (out / f"{name}.csv").write_bytes(disclosure.to_csv_bytes(df))
+        (out / "sentences.txt").write_text("\n".join(page.sentences) + "\n", encoding="utf-8")
+    if args.json or not args.csv:
+        _emit(page.to_json(), True, str)
+    return _exit_code(export)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "validate": _validate,
     "sample": _sample,
@@ -238,6 +281,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "figures": _figures,
     "zones summary": _zones_summary,
     "zones design": _zones_design,
+    "page": _page,
 }
 
 

@@ -8,7 +8,6 @@ command line and the tests all see the same numbers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -177,8 +176,3 @@ def data_quality(export: Export, settings: Settings, view: View) -> PageData:
         page.sentences.append(t("quality.absent", tables=", ".join(report.absent)))
     page.definitions = [(t("quality.def_gap_term"), t("quality.def_gap"))]
     return page
-
-
-PAGES: dict[str, Callable[[Export, Settings, View], PageData]] = {
-    "data-quality": data_quality,
-}

@@ -1,0 +1,21 @@
+"""Which library function makes each page's figures: the app, `dashboard page` and the board pack
+look pages up here. Entries name `module:function`, imported on first use, so the command line
+does not load every page's dependencies to print one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+
+from dashboard.errors import UserError
+
+PAGE_FUNCTIONS: dict[str, str] = {
+    "data-quality": "dashboard.pages_data:data_quality",
+}
+
+
+def page_function(name: str) -> Callable:
+    if name not in PAGE_FUNCTIONS:
+        raise UserError(f"there is no page '{name}'; the pages are: {', '.join(PAGE_FUNCTIONS)}")
+    module, function = PAGE_FUNCTIONS[name].split(":")
+    return getattr(import_module(module), function)
