@@ -10,10 +10,15 @@ class PageEntry:
     group: str  # strings key of the navigation group
     script: str  # file under pages/
     title: str  # strings key of the page title in the navigation
-    url_path: str
+
+    @property
+    def url_path(self) -> str:
+        """The file's stem: the same path Streamlit gives a file in `pages/`, so a shared link to a
+        page resolves on a browser's first visit too (st.navigation and a `pages/` folder agree)."""
+        return self.script.removesuffix(".py")
 
 
 PAGE_ENTRIES: tuple[PageEntry, ...] = (
-    PageEntry("nav.board", "home.py", "nav.home", "home"),
-    PageEntry("nav.data", "data_quality.py", "nav.data_quality", "data-quality"),
+    PageEntry("nav.board", "home.py", "nav.home"),
+    PageEntry("nav.data", "data_quality.py", "nav.data_quality"),
 )

@@ -70,12 +70,16 @@ def test_pages_run_with_broken_rows_and_missing_optional_tables(app_env):
 
 
 def test_data_quality_page_shows_the_library_figures(app_env, tmp_path):
-    folder = app_env(tables(support_plans=BASE["support_plans"] + [dict(PLAN, plan_id="S9", person_id="X")]))
+    folder = app_env(
+        tables(support_plans=BASE["support_plans"] + [dict(PLAN, plan_id="S9", person_id="X")])
+    )
     app = run_page("data_quality.py")
     export = open_export(folder, Settings(cache_dir=tmp_path / "cache"))
     page = data_quality(export, Settings(), View("Home", "2025/26"))
     shown = app.dataframe[1].value  # the errors table
-    assert list(shown["problem"]) == list(page.tables["errors"]["problem"]) == ["dangling_reference"]
+    assert (
+        list(shown["problem"]) == list(page.tables["errors"]["problem"]) == ["dangling_reference"]
+    )
     # one row set aside: a count under 5, so a board sees "<5", never the 1
     assert list(shown["rows"]) == ["<5"]
     assert "examples" not in shown.columns

@@ -1,0 +1,61 @@
+"""The running app in headless Chromium: every page opens with no exception and draws its figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.navigation import PAGE_ENTRIES
+from dashboard.sample import generate
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, serve, wait_for_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser")
+    generate(root / "export", people=1500, areas=40)
+    settings = root / "settings.toml"
+    settings.write_text(f'[data]\npath = "{root / "export"}"\ncache_dir = "{root / "cache"}"\n')
+    with serve(settings) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("entry", PAGE_ENTRIES, ids=lambda e: e.url_path)
+def test_page_opens_without_exception(app_url, browser, entry):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{app_url}/{entry.url_path}")
+    wait_for_app(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{entry.url_path}.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator("h1").count() >= 1
+    charts = page.locator('[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"]')
+    tables = page.locator('[data-testid="stDataFrame"]')
+    assert entry.url_path == "home" or charts.count() + tables.count() > 0
+    assert errors == []
+    page.close()
+
+
+def test_filter_change_updates_the_url(app_url, browser):
+    page = browser.new_page()
+    page.goto(f"{app_url}/data_quality")
+    wait_for_app(page)
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Period").click()
+    page.locator('[role="option"]').filter(has_text="2024/25").click()
+    page.wait_for_url("**period=2024%2F25**", timeout=30_000)
+    wait_for_app(page)
+    assert page.get_by_text("Page not found").count() == 0
+    page.close()
