@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -113,9 +114,14 @@ def _open(settings: Settings) -> Export:
     return open_export(settings.data_dir, settings)
 
 
+def _json_default(value: Any) -> Any:
+    """Money arrives as Decimal (exact pence); JSON carries it as a number."""
+    return float(value) if isinstance(value, Decimal) else str(value)
+
+
 def _emit(payload: Any, as_json: bool, render: Callable[[Any], str]) -> None:
     if as_json:
-        json.dump(payload, sys.stdout, indent=1, ensure_ascii=False, default=str)
+        json.dump(payload, sys.stdout, indent=1, ensure_ascii=False, default=_json_default)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render(payload))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Literal
 
 import polars as pl
@@ -376,6 +377,8 @@ def _screen_text(value: object, percent: bool) -> str:
         return f"{value:,}"
     if isinstance(value, float):
         return t("disclosure.percent", value=value * 100) if percent else f"{value:,.1f}"
+    if isinstance(value, Decimal):  # money
+        return f"{value:,.2f}"
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

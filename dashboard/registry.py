@@ -11,6 +11,7 @@ from dashboard.errors import UserError
 
 PAGE_FUNCTIONS: dict[str, str] = {
     "data-quality": "dashboard.pages_data:data_quality",
+    "spend": "dashboard.spend:spend_page",
 }
 
 

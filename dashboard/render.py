@@ -16,7 +16,8 @@ from dashboard.strings import t
 
 def table(df: pl.DataFrame, policy: Policy, *, key: str, caption: str | None = None) -> None:
     """A protected frame as screen text, with CSV and Excel downloads and the suppression note."""
-    st.dataframe(disclosure.display(df, policy), hide_index=True, width="stretch")
+    shown = disclosure.display(df, policy)
+    st.dataframe(shown.drop("is_total", strict=False), hide_index=True, width="stretch")
     note = disclosure.screen_footnote(policy)
     if caption or note:
         st.caption(" ".join(x for x in (caption, note) if x))

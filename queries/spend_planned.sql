@@ -1,0 +1,54 @@
+-- Grain: one row per period p (P = $starts[p]..$ends[p]) × breakdown (each of $breakdowns) × group.
+-- Planned budget of one partnership (metrics.md, budget utilisation): Σ over plans active on at
+-- least one day of P of weekly_budget_gbp × days active within P ÷ 7 (a plan is active on day d
+-- when start_date <= d < end_date; NULL budget counts as 0 and is a data gap). Planned hours: the
+-- same with weekly_hours over plans of the $hour_services. A plan belongs with its person's area;
+-- `provider` is the plan's provider_id. Filters: NULL means no filter.
+WITH periods AS (
+    SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,
+           generate_subscripts($starts, 1) AS p
+),
+plans AS (
+    SELECT sp.person_id, sp.weekly_budget_gbp, sp.weekly_hours, per.p,
+           list_contains($hour_services, sp.service_type) AS hour_based,
+           datediff('day', greatest(sp.start_date, per.p_start),
+                    least(coalesce(sp.end_date, per.p_end + 1), per.p_end + 1)) AS days,
+           a.locality, sp.service_type, CAST(sp.sds_option AS VARCHAR) AS sds_option,
+           sp.lot_id, sp.provider_id
+    FROM support_plans sp
+    JOIN people pe ON pe.person_id = sp.person_id
+    JOIN areas a ON a.area_code = pe.area_code
+    JOIN periods per
+      ON sp.start_date <= per.p_end AND (sp.end_date IS NULL OR sp.end_date > per.p_start)
+    WHERE a.partnership = $partnership
+      AND ($locality IS NULL OR a.locality = $locality)
+      AND ($client_group IS NULL OR pe.client_group = $client_group)
+      AND ($service_type IS NULL OR sp.service_type = $service_type)
+      AND ($sds_option IS NULL OR sp.sds_option = $sds_option)
+),
+grouped AS (
+    SELECT pl.*, b.breakdown,
+           CASE b.breakdown
+               WHEN 'all' THEN 'all'
+               WHEN 'locality' THEN pl.locality
+               WHEN 'service_type' THEN pl.service_type
+               WHEN 'sds_option' THEN pl.sds_option
+               WHEN 'lot' THEN pl.lot_id
+               WHEN 'provider' THEN pl.provider_id
+           END AS grp
+    FROM plans pl
+    CROSS JOIN (SELECT unnest($breakdowns) AS breakdown) b
+)
+SELECT p, breakdown, grp,
+       count(DISTINCT person_id) AS plan_people,
+       count(*) AS plans,
+       sum(coalesce(weekly_budget_gbp, 0) * days / 7.0) AS budget,
+       count(*) FILTER (WHERE weekly_budget_gbp IS NULL) AS budget_gaps,
+       sum(days / 7.0) AS plan_weeks,
+       coalesce(sum(coalesce(weekly_hours, 0) * days / 7.0) FILTER (WHERE hour_based), 0.0)
+           AS planned_hours,
+       count(*) FILTER (WHERE hour_based AND weekly_hours IS NULL) AS planned_hours_gaps,
+       count(DISTINCT person_id) FILTER (WHERE hour_based) AS hour_people
+FROM grouped
+GROUP BY p, breakdown, grp
+ORDER BY p, breakdown, grp NULLS LAST
