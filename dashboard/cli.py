@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", type=Path, required=True)
 
+    p = sub.add_parser("emerging", parents=[common], help="emerging-need signals")
+    p.add_argument("--as-at", type=_iso_date, required=True)
+
     p = sub.add_parser("page", parents=[common], help="the figures behind a page of the app")
     p.add_argument("name", nargs="?")
     p.add_argument("--list", action="store_true", help="name the pages")
@@ -247,6 +250,27 @@ def _zones_design(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _emerging(args: argparse.Namespace, settings: Settings) -> int:
+    from dashboard.emerging import emerging_json
+    from dashboard.report_text import emerging_text
+
+    export = _open(settings)
+    _need(export, "areas", "people", "support_plans", "personal_outcomes")
+    payload = emerging_json(
+        export.cursor(),
+        partnership=export.home_partnership(settings.partnership),
+        as_at=args.as_at,
+        policy=_policy(settings),
+        fdr=settings.emerging_fdr,
+        min_ratio=settings.emerging_min_ratio,
+        trend_len=settings.spc_trend_len,
+        run_len=settings.spc_run_len,
+        spc_min_mean=settings.emerging_spc_min_mean,
+    )
+    _emit(payload, args.json, emerging_text)
+    return _exit_code(export)
+
+
 def _page(args: argparse.Namespace, settings: Settings) -> int:
     from dashboard import disclosure
     from dashboard.outcomes import Filters
@@ -288,6 +312,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "zones summary": _zones_summary,
     "zones design": _zones_design,
     "page": _page,
+    "emerging": _emerging,
 }
 
 

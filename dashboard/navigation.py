@@ -21,5 +21,6 @@ class PageEntry:
 PAGE_ENTRIES: tuple[PageEntry, ...] = (
     PageEntry("nav.board", "home.py", "nav.home"),
     PageEntry("nav.commissioning", "spend_value.py", "nav.spend"),
+    PageEntry("nav.planning", "emerging_needs.py", "nav.emerging"),
     PageEntry("nav.data", "data_quality.py", "nav.data_quality"),
 )

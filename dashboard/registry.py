@@ -12,6 +12,7 @@ from dashboard.errors import UserError
 PAGE_FUNCTIONS: dict[str, str] = {
     "data-quality": "dashboard.pages_data:data_quality",
     "spend": "dashboard.spend:spend_page",
+    "emerging-needs": "dashboard.emerging:emerging_page",
 }
 
 

@@ -48,3 +48,13 @@ def zones_text(payload: dict) -> str:
     option = payload["option"]
     lines.append(t("text.option", zones=option["zones"], cv=option["cv_hours"]))
     return "\n".join(lines) + "\n"
+
+
+def emerging_text(payload: dict) -> str:
+    lines = [t("text.emerging_heading", as_at=payload["as_at"], n=len(payload["signals"]))]
+    for signal in payload["signals"]:
+        group = signal.get("client_group") or signal.get("domain")
+        ratio = "–" if signal["rate_ratio"] is None else f"{signal['rate_ratio']:.2f}"
+        lines.append(t("text.signal", locality=signal["locality"], group=group,
+                       measure=signal["measure"], ratio=ratio, reason=signal["reason"]))  # fmt: skip
+    return "\n".join(lines) + "\n"

@@ -148,6 +148,11 @@ class Settings:
     emerging_min_ratio: float = _s(
         "emerging.min_rate_ratio", "Smallest rate ratio worth calling a signal.", default=1.2
     )
+    emerging_spc_min_mean: float = _s(
+        "emerging.spc_min_mean",
+        "An SPC special cause only counts on a cell averaging at least this many events a quarter before.",
+        default=5.0,
+    )
     # the machine
     duckdb_threads: int = _s("duckdb.threads", "Threads DuckDB may use.", default=2)
     duckdb_memory_limit: str = _s(

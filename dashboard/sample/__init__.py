@@ -37,7 +37,7 @@ class Stories:
     )
     # (new plans then run ~1.8× their earlier rate: follow-ons of earlier arrivals lag)
     seeing_boost: float = (
-        2.5  # 3: the town locality sets `seeing_people` this much more often lately
+        1.6  # 3: the town locality sets `seeing_people` this much more often lately
     )
     step_outcome: int = 7  # 4: this national outcome's attainment in the home partnership …
     step_months_before: int = 18  # … steps up from the first of the month this long before extract
@@ -73,7 +73,7 @@ def generate(
     out: Path,
     *,
     seed: int = 20260630,
-    people: int = 9000,
+    people: int = 30000,
     partnerships: int = 3,
     areas: int = 150,
     extract_date: date = date(2026, 6, 30),

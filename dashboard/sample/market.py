@@ -34,11 +34,9 @@ LOT_MODEL_ORDER = ("lead_and_framework", "single_provider", "two_providers", "co
                    "single_provider", "two_providers")  # fmt: skip
 IN_HOUSE_HOME_CARE, LOT_PROVIDER_SHARE, LEAD_SHARE_IN_FRAMEWORK = 0.15, 0.7, 0.65
 ON_CONTRACT_ELSEWHERE = 0.82
-REQUEST_WAIT_DAYS = 10.0  # mean wait from assessment to package start
+REQUEST_WAIT_DAYS = 21.0  # mean wait from assessment to package start (remote areas: see below)
 # Remote areas wait longer, hold more waiting requests and see more handbacks (story 2).
 RURAL_FACTOR = {1: 1.0, 2: 1.0, 3: 1.0, 4: 1.6, 5: 1.6, 6: 3.5}
-WAITING_SHARE = 0.012  # people waiting for a package at the extract, per person with a plan
-WAITING_LOOKBACK_DAYS = 100
 HANDBACKS_PER_YEAR = 0.05  # per home care package delivered by an independent provider
 HANDBACK_MIX = {  # reasons in contract order: staffing, travel, complexity, viability, other
     "remote": (0.35, 0.45, 0.05, 0.1, 0.05),
@@ -172,14 +170,23 @@ def requests(rng, areas: Areas, people: People, plans: Plans, extract_day: int) 
     wait = np.round(rng.exponential(REQUEST_WAIT_DAYS * rural(areas, people.area[person])))
     hours = np.where(np.isnan(plans.hours[idx]), plans.budget[idx] / 24.8, plans.hours[idx])
 
-    older = rng.choice(len(people), int(round(WAITING_SHARE * len(people))) * 3, replace=True)
-    keep = rng.random(len(older)) < rural(areas, people.area[older]) / 3.5
-    waiting = np.unique(older[keep])
+    # Still waiting at the extract: the same flow of requests carried on for one more year (last
+    # year's requests, shifted a year later, each with a fresh wait), keeping those whose package has
+    # not started by the extract. So the request rate stays level to the end, and nobody's group
+    # appears from nowhere; remote areas, waiting longer, hold more of them (story 2).
+    recent = np.flatnonzero(plans.start[idx] > extract_day - 365)
+    assessed_next = plans.start[idx][recent] - wait[recent].astype(np.int64) + 365
+    wait_next = np.round(
+        rng.exponential(REQUEST_WAIT_DAYS * rural(areas, people.area[person[recent]]))
+    )
+    still = (assessed_next <= extract_day) & (assessed_next + wait_next > extract_day)
+    waiting_idx = recent[still]
+    waiting = person[waiting_idx]
     n_w = len(waiting)
-    assessed_w = extract_day - rng.integers(0, WAITING_LOOKBACK_DAYS, n_w)
+    assessed_w = assessed_next[still]
     planned = rng.random(n_w) < 0.2
-    start_w = np.where(planned, extract_day + rng.integers(3, 31, n_w), -1)
-    hrs_w = np.round(np.exp(rng.normal(np.log(9), 0.5, n_w)) * 4) / 4
+    start_w = np.where(planned, (assessed_w + wait_next[still]).astype(np.int64), -1)
+    hrs_w = np.round(hours[waiting_idx] * 4) / 4
     all_person = np.r_[person, waiting]
     return dict(
         person=all_person,
@@ -187,7 +194,7 @@ def requests(rng, areas: Areas, people: People, plans: Plans, extract_day: int) 
         assessed=np.r_[plans.start[idx] - wait.astype(np.int64), assessed_w],
         hours=np.r_[np.round(hours * 4) / 4, hrs_w],
         package_start=np.r_[plans.start[idx], start_w],
-        complex=np.r_[plans.complex[idx], rng.random(n_w) < 0.08],
+        complex=np.r_[plans.complex[idx], plans.complex[idx][waiting_idx]],
     )
 
 

@@ -1,0 +1,45 @@
+"""Emerging needs: where need is growing, ranked, each with its trend and its areas on a map."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import render, web
+from dashboard.emerging import emerging_page
+from dashboard.pages_data import policy_for
+from dashboard.strings import t
+
+st.title(t("emerging.title"))
+st.write(t("emerging.intro"))
+ctx = web.page_context(period_kind="quarter")
+if ctx is not None:
+    page = web.page_data(emerging_page, ctx)
+    policy = policy_for(ctx.settings)
+    for sentence in page.sentences:
+        st.write(sentence)
+    details = page.charts["signals"]
+    if details:
+        st.subheader(t("emerging.signals_heading"))
+        render.table(page.tables["signals"], policy, key="emerging-signals")
+        st.subheader(t("emerging.detail_heading"))
+        labels = {d.key: d.label for d in details}
+        chosen = st.selectbox(
+            t("emerging.choose_signal"), list(labels), format_func=labels.get,
+            key="signal", bind="query-params",
+        )  # fmt: skip
+        detail = next(d for d in details if d.key == chosen)
+        st.write(detail.sentence)
+        st.caption(detail.reason)
+        st.markdown(f"**{t('emerging.trend_heading')}**")
+        if detail.figure is None:
+            st.info(detail.note)
+        else:
+            trend = page.tables["trends"].filter(pl.col("signal") == chosen)
+            render.chart_with_table(
+                detail.figure, trend, policy, key="emerging-trend", alt=detail.alt
+            )
+        st.markdown(f"**{t('emerging.map_heading')}**")
+        st.pydeck_chart(detail.deck, key="emerging-map")
+        st.caption(detail.map_alt)
+        areas = page.tables["areas"].filter(pl.col("signal") == chosen)
+        render.table(areas.drop("signal"), policy, key="emerging-areas")
+    render.workbook_button(page, policy)
