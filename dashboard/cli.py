@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("emerging", parents=[common], help="emerging-need signals")
     p.add_argument("--as-at", type=_iso_date, required=True)
 
+    p = sub.add_parser("review", parents=[common], help="the contract review")
+    p.add_argument("--period", required=True)
+    p.add_argument("--by", choices=("lot", "provider"), default="lot")
+
     p = sub.add_parser("page", parents=[common], help="the figures behind a page of the app")
     p.add_argument("name", nargs="?")
     p.add_argument("--list", action="store_true", help="name the pages")
@@ -271,6 +275,27 @@ def _emerging(args: argparse.Namespace, settings: Settings) -> int:
     return _exit_code(export)
 
 
+def _review(args: argparse.Namespace, settings: Settings) -> int:
+    from dashboard.periods import parse_period
+    from dashboard.review import review_json
+
+    period = parse_period(args.period)
+    export = _open(settings)
+    _need(export, "areas", "people", "support_plans", "personal_outcomes", "outcome_reviews")
+    payload = review_json(
+        export.cursor(),
+        partnership=export.home_partnership(settings.partnership),
+        period=period,
+        by=args.by,
+        policy=_policy(settings),
+        notes_dir=settings.notes_dir,
+        export_folder=export.folder,
+        framework_file=settings.framework_file,
+    )
+    _emit(payload, args.json, lambda p: json.dumps(p, indent=1, default=_json_default) + "\n")
+    return _exit_code(export)
+
+
 def _page(args: argparse.Namespace, settings: Settings) -> int:
     from dashboard import disclosure
     from dashboard.outcomes import Filters
@@ -313,6 +338,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "zones design": _zones_design,
     "page": _page,
     "emerging": _emerging,
+    "review": _review,
 }
 
 

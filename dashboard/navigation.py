@@ -21,6 +21,9 @@ class PageEntry:
 PAGE_ENTRIES: tuple[PageEntry, ...] = (
     PageEntry("nav.board", "home.py", "nav.home"),
     PageEntry("nav.commissioning", "spend_value.py", "nav.spend"),
+    PageEntry("nav.commissioning", "contract_review.py", "nav.contract_review"),
     PageEntry("nav.planning", "emerging_needs.py", "nav.emerging"),
+    PageEntry("nav.planning", "equity.py", "nav.equity"),
+    PageEntry("nav.planning", "carers.py", "nav.carers"),
     PageEntry("nav.data", "data_quality.py", "nav.data_quality"),
 )

@@ -22,7 +22,7 @@ from dashboard.query import run
 
 BREAKDOWNS = (
     "all", "national_outcome", "domain", "locality", "client_group", "service_type", "sds_option",
-    "deprivation_decile", "deprivation_group", "urban_rural", "age_band", "sex",
+    "deprivation_decile", "deprivation_group", "urban_rural", "age_band", "sex", "lot", "provider",
 )  # fmt: skip
 NATIONAL_OUTCOMES = tuple(str(n) for n in range(1, 10))
 DEPRIVATION_GROUPS = ("deciles_1_2", "deciles_9_10")

@@ -13,6 +13,9 @@ PAGE_FUNCTIONS: dict[str, str] = {
     "data-quality": "dashboard.pages_data:data_quality",
     "spend": "dashboard.spend:spend_page",
     "emerging-needs": "dashboard.emerging:emerging_page",
+    "contract-review": "dashboard.review:contract_review_page",
+    "carers": "dashboard.equity:carers_page",
+    "equity": "dashboard.equity:equity_page",
 }
 
 

@@ -2,7 +2,8 @@
 -- Attainment (latest review in P per outcome, ties broken by the greatest review_id as a string)
 -- and review coverage (due / reviewed) for the personal outcomes of people in $partnerships,
 -- in one pass so both share the same population and grouping (metrics.md, Personal outcomes).
--- An outcome belongs with its own person_id's area; service type and SDS option are its plan's.
+-- An outcome belongs with its own person_id's area; service type, SDS option, lot and provider are
+-- its plan's.
 -- Filters are nullable: NULL means no filter. $xw_domains/$xw_outcomes: the default crosswalk.
 WITH periods AS (
     SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,
@@ -14,7 +15,8 @@ crosswalk AS (
 scoped AS (
     SELECT o.outcome_id, o.set_date, o.domain,
            coalesce(o.national_outcome, x.default_outcome) AS national_outcome,
-           sp.service_type, sp.sds_option, sp.start_date AS plan_start, sp.end_date AS plan_end,
+           sp.service_type, sp.sds_option, sp.lot_id, sp.provider_id,
+           sp.start_date AS plan_start, sp.end_date AS plan_end,
            pe.birth_year, pe.sex, pe.client_group,
            a.partnership, a.locality, a.deprivation_decile, a.urban_rural
     FROM personal_outcomes o
@@ -79,6 +81,8 @@ grouped AS (
                    WHEN s.deprivation_decile <= 2 THEN 'deciles_1_2'
                    WHEN s.deprivation_decile >= 9 THEN 'deciles_9_10' END
                WHEN 'urban_rural' THEN CAST(s.urban_rural AS VARCHAR)
+               WHEN 'lot' THEN s.lot_id
+               WHEN 'provider' THEN s.provider_id
                WHEN 'sex' THEN s.sex
                WHEN 'age_band' THEN CASE  -- age reached in the calendar year P ends
                    WHEN year(per.p_end) - s.birth_year < 18 THEN '0-17'

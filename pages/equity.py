@@ -1,0 +1,37 @@
+"""Equity: attainment, unmet need and SDS option mix by group, so a board sees who is left behind."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import render, web
+from dashboard.equity import EQUITY_BREAKDOWNS, equity_page
+from dashboard.pages_data import policy_for
+from dashboard.strings import t
+
+st.title(t("evaluation.equity_title"))
+st.write(t("evaluation.equity_intro"))
+ctx = web.page_context()
+if ctx is not None:
+    page = web.page_data(equity_page, ctx)
+    policy = policy_for(ctx.settings)
+    for sentence in page.sentences:
+        st.write(sentence)
+    by = st.selectbox(
+        t("evaluation.equity_breakdown"), EQUITY_BREAKDOWNS, key="equity_by",
+        bind="query-params", format_func=lambda b: t(f"evaluation.by_{b}"),
+    )  # fmt: skip
+    for key, name, heading in (
+        ("attainment", "attainment", "attainment_heading"),
+        ("unmet", "unmet_need", "unmet_heading"),
+    ):
+        st.subheader(t(f"evaluation.{heading}"))
+        chart = page.charts[f"{key}_{by}"]
+        render.chart_with_table(
+            chart["figure"], page.tables[name].filter(pl.col("breakdown") == by), policy,
+            key=f"equity-{name}", alt=chart["alt"],
+        )  # fmt: skip
+    st.subheader(t("evaluation.sds_heading"))
+    render.table(
+        page.tables["sds_mix"].filter(pl.col("breakdown") == by), policy, key="equity-sds-mix"
+    )
+    render.workbook_button(page, policy)
