@@ -20,6 +20,8 @@ class PageEntry:
 
 PAGE_ENTRIES: tuple[PageEntry, ...] = (
     PageEntry("nav.board", "home.py", "nav.home"),
+    PageEntry("nav.commissioning", "zone_map.py", "nav.zone_map"),
+    PageEntry("nav.commissioning", "zone_compare.py", "nav.zone_compare"),
     PageEntry("nav.commissioning", "spend_value.py", "nav.spend"),
     PageEntry("nav.commissioning", "contract_review.py", "nav.contract_review"),
     PageEntry("nav.planning", "emerging_needs.py", "nav.emerging"),

@@ -16,6 +16,8 @@ PAGE_FUNCTIONS: dict[str, str] = {
     "contract-review": "dashboard.review:contract_review_page",
     "carers": "dashboard.equity:carers_page",
     "equity": "dashboard.equity:equity_page",
+    "zone-map": "dashboard.zone_pages:zone_map_page",
+    "zone-compare": "dashboard.zone_pages:zone_compare_page",
 }
 
 

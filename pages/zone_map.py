@@ -1,0 +1,118 @@
+"""Home care zones: today's lots (or a working option) on a map, and a panel to design and edit one."""
+
+import streamlit as st
+
+from dashboard import render, web, zone_pages
+from dashboard.contract import LOT_MODELS
+from dashboard.errors import UserError
+from dashboard.pages_data import policy_for
+from dashboard.strings import t
+from dashboard.zone_design import InfeasibleDesign
+
+WORKING = "zone_working_option"  # the session's working option: a frame area_code, zone, model
+
+st.title(t("zone_pages.title_map"))
+ctx = web.page_context()
+if ctx is not None:
+    page = web.page_data(zone_pages.zone_map_page, ctx)
+    policy = policy_for(ctx.settings)
+    inputs = page.charts["inputs"]
+    for sentence in page.sentences:
+        st.write(sentence)
+
+    working = st.session_state.get(WORKING)
+    if working is None:
+        shown = page.charts["today"]
+    else:
+        shown = zone_pages.option_view(inputs, working, policy, name=t("zone_pages.working_name"))
+        st.info(t("zone_pages.working_note"))
+        if st.button(t("zone_pages.back_to_today"), key="back-to-today"):
+            del st.session_state[WORKING]
+            st.rerun()
+
+    measure = st.selectbox(
+        t("zone_pages.measure"), list(zone_pages.MEASURES), key="measure", bind="query-params",
+        format_func=lambda m: t(f"zone_pages.measure_{m}"),
+    )  # fmt: skip
+    alt = zone_pages.map_alt(shown, measure, policy)
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(t("zone_pages.map_heading"))
+        deck = zone_pages.map_deck(
+            shown.areas, shown.outlines, measure, policy, basemap_url=ctx.settings.basemap_url
+        )
+        st.pydeck_chart(deck, alt=alt, key="zone-map")
+        st.caption(alt)
+        for line in zone_pages.legend(shown.areas, measure, policy):
+            st.caption(line)
+    with right:
+        st.subheader(t("zone_pages.zones_heading"))
+        render.table(shown.zones, policy, key="zones")
+    st.subheader(t("zone_pages.option_heading"))
+    render.table(shown.summary, policy, key="option")
+    with st.expander(t("zone_pages.areas_heading")):
+        render.table(zone_pages.area_table(shown), policy, key="areas")
+
+    st.header(t("zone_pages.design_heading"))
+    with st.form("design"):
+        k = st.number_input(t("zone_pages.design_k"), min_value=1, value=max(1, shown.zones.height))
+        floor = st.number_input(
+            t("zone_pages.design_floor"), min_value=0.0, value=float(inputs.floor or 0.0)
+        )
+        keep = st.multiselect(t("zone_pages.design_keep"), sorted(inputs.today["zone"].unique()))
+        seed = st.number_input(t("zone_pages.design_seed"), min_value=0, value=0, step=1)
+        run = st.form_submit_button(t("zone_pages.design_run"))
+    if run:
+        bar = st.progress(0.0)
+        try:
+            st.session_state[WORKING] = zone_pages.propose(
+                inputs, ctx.settings, k=int(k), floor=floor, keep_lots=keep, seed=int(seed),
+                progress=lambda fraction, message: bar.progress(fraction, text=message),
+            )  # fmt: skip
+            st.rerun()
+        except InfeasibleDesign as exc:
+            st.error(str(exc))
+
+    if working is not None:
+        zone_names = sorted(working["zone"].unique())
+        st.subheader(t("zone_pages.edit_heading"))
+        a, b, c = st.columns([2, 2, 1])
+        area = a.selectbox(t("zone_pages.edit_area"), inputs.demand["area_code"].to_list())
+        to = b.selectbox(t("zone_pages.edit_zone"), zone_names)
+        if c.button(t("zone_pages.edit_move"), key="move"):
+            st.session_state[WORKING] = zone_pages.move_area(working, area, to)
+            st.rerun()
+
+        st.subheader(t("zone_pages.model_heading"))
+        a, b, c = st.columns([2, 2, 1])
+        zone = a.selectbox(t("zone_pages.model_zone"), zone_names, key="model-zone")
+        model = b.selectbox(
+            t("zone_pages.model_choice"), LOT_MODELS, key="model-choice",
+            format_func=lambda m: m.replace("_", " "),
+        )  # fmt: skip
+        if c.button(t("zone_pages.model_set"), key="set-model"):
+            st.session_state[WORKING] = zone_pages.set_model(working, zone, model)
+            st.rerun()
+        for line in zone_pages.model_notes(model):
+            st.write(line)
+        st.caption(t("zone_pages.model_source"))
+
+        st.subheader(t("zone_pages.save_heading"))
+        name = st.text_input(t("zone_pages.save_name"), key="option-name")
+        if st.button(t("zone_pages.save_button"), key="save"):
+            try:
+                folder = zone_pages.options_folder(ctx.settings, ctx.export)
+                paths = zone_pages.save_option(working, inputs, folder, name)
+                st.success(t("zone_pages.saved", csv=paths[0], geojson=paths[1]))
+            except UserError as exc:
+                st.error(str(exc))
+        a, b = st.columns(2)
+        a.download_button(
+            t("zone_pages.download_csv"), zone_pages.option_csv(working),
+            file_name="zone-option.csv", mime="text/csv", key="option-csv",
+        )  # fmt: skip
+        b.download_button(
+            t("zone_pages.download_geojson"), zone_pages.option_geojson_text(working, inputs),
+            file_name="zone-option.geojson", mime="application/geo+json", key="option-geojson",
+        )  # fmt: skip
+    render.workbook_button(page, policy)

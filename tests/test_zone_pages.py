@@ -1,0 +1,374 @@
+"""The zone pages on a hand-made grid: figures through disclosure control, the map, the comparison
+sentence, designing and editing, saving and loading, and both page files running in AppTest.
+
+The grid (squares of 0.01°, near 56° N 3° W), with weekly hours and people per area:
+
+    lat 56.01–56.02   A4 10h 1p (L1)   A5 20h 2p (L2)   A6 20h 1p (L2)
+    lat 56.00–56.01   A1 20h 2p (L1)   A2 10h 1p (L1)   A3 60h 6p (L2)      A7 5h 1p: no polygon,
+                                                                              in no lot
+Today's lots: L1 = A1, A2, A4 (40 h, 4 people); L2 = A3, A5, A6 (100 h, 9 people).
+Option B: Z1 = A1, A2, A4, A5 (60 h); Z2 = A3, A6 (80 h); A7 left out.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard import disclosure, palette, zone_pages
+from dashboard.errors import UserError
+from dashboard.export import open_export
+from dashboard.pages_data import View
+from dashboard.settings import Settings
+from dashboard.zone_design import InfeasibleDesign
+from tests import tiny
+from tests.builders import write_export
+
+ROOT = Path(__file__).resolve().parent.parent
+EXTRACT = date(2026, 3, 31)
+VIEW = View("Home", "2025/26")  # as-at 2026-03-31
+D = 0.01
+
+
+def square(i: int, j: int) -> str:
+    x, y = round(-3.0 + i * D, 6), round(56.0 + j * D, 6)
+    return f"POLYGON(({x} {y},{x + D} {y},{x + D} {y + D},{x} {y + D},{x} {y}))"
+
+
+def area(code, i, j, *, polygon=True, decile=5, urban_rural=2):
+    return {"area_code": code, "area_name": f"Area {code}", "locality": "North",
+            "partnership": "Home", "deprivation_decile": decile, "urban_rural": urban_rural,
+            "population": 500, "population_65plus": 100, "centroid_lat": 56.0 + j * D + D / 2,
+            "centroid_lon": -3.0 + i * D + D / 2,
+            "geometry_wkt": square(i, j) if polygon else None}  # fmt: skip
+
+
+# area: (grid position, weekly hours of each person living there)
+LAYOUT = {
+    "A1": ((0, 0), [10, 10]), "A2": ((1, 0), [10]), "A3": ((2, 0), [10] * 6),
+    "A4": ((0, 1), [10]), "A5": ((1, 1), [10, 10]), "A6": ((2, 1), [20]), "A7": ((3.5, 0), [5]),
+}  # fmt: skip
+
+
+def grid_tables() -> dict[str, list[dict]]:
+    areas, people, plans = [], [], []
+    for code, ((i, j), hours) in LAYOUT.items():
+        areas.append(area(code, i, j, polygon=code != "A7", decile=1 if code == "A3" else 6,
+                          urban_rural=6 if code in ("A3", "A6") else 2))  # fmt: skip
+        for n, h in enumerate(hours):
+            pid = f"{code}p{n}"
+            people.append({"person_id": pid, "birth_year": 1940, "sex": "female",
+                           "client_group": "dementia", "area_code": code})  # fmt: skip
+            plans.append({"plan_id": f"S{pid}", "person_id": pid, "start_date": date(2025, 1, 1),
+                          "end_date": None, "sds_option": 3, "service_type": "home_care",
+                          "weekly_hours": float(h), "weekly_budget_gbp": 200.0,
+                          "provider_id": "PR1", "complex_needs": False})  # fmt: skip
+    lots = [{"lot_id": lot, "lot_name": lot, "area_code": code, "model": model}
+            for lot, model, codes in (("L1", "single_provider", "A1 A2 A4"),
+                                      ("L2", "two_providers", "A3 A5 A6"))
+            for code in codes.split()]  # fmt: skip
+    # six handbacks in A3, one in A1
+    handbacks = [{"handback_id": f"H{pid}", "plan_id": f"S{pid}", "provider_id": "PR1",
+                  "handback_date": date(2025, 9, 1), "reason": "staffing"}
+                 for pid in ["A1p0"] + [f"A3p{n}" for n in range(6)]]  # fmt: skip
+    # six requests waiting in A3 and one in A6: L2 has 7, so A3's 6 must hide A6's 1 from a board
+    requests = [{"request_id": f"Q{n}", "person_id": "X", "area_code": code,
+                 "assessed_date": date(2026, 1, 1), "hours_requested_week": 2.0,
+                 "package_start_date": None, "complex_needs": False}
+                for n, code in enumerate(["A3"] * 6 + ["A6"])]  # fmt: skip
+    # outcomes of A3's six people: 4 met, 2 not met; A1's first person: met
+    reviewed = [("A3p0", "met"), ("A3p1", "met"), ("A3p2", "met"), ("A3p3", "met"),
+                ("A3p4", "not_met"), ("A3p5", "not_met"), ("A1p0", "met")]  # fmt: skip
+    outcomes = [{"outcome_id": f"O{pid}", "plan_id": f"S{pid}", "person_id": pid,
+                 "set_date": date(2025, 2, 1), "outcome_text": "x", "domain": "feeling_safe",
+                 "national_outcome": None} for pid, _ in reviewed]  # fmt: skip
+    reviews = [{"review_id": f"R{pid}", "outcome_id": f"O{pid}", "plan_id": f"S{pid}",
+                "person_id": pid, "review_date": date(2025, 7, 1), "status": status, "score": None}
+               for pid, status in reviewed]  # fmt: skip
+    providers = [{"provider_id": "PR1", "provider_name": "Care Co", "provider_type": "independent",
+                  "quality_grade": 5, "capacity_hours_week": 400.0}]  # fmt: skip
+    return {"areas": areas, "people": people, "support_plans": plans, "home_care_lots": lots,
+            "handbacks": handbacks, "home_care_requests": requests, "providers": providers,
+            "personal_outcomes": outcomes, "outcome_reviews": reviews}  # fmt: skip
+
+
+OPTION_B = "area_code,zone\nA1,Z1\nA2,Z1\nA4,Z1\nA5,Z1\nA3,Z2\nA6,Z2\n"
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    root = tmp_path_factory.mktemp("zones")
+    folder = write_export(root / "export", grid_tables(), EXTRACT)
+    settings = Settings(cache_dir=root / "cache", options_dir=root / "options", audience="internal")
+    export = open_export(folder, settings)
+    inputs = zone_pages.zone_inputs(export, settings, VIEW)
+    return root, folder, export, settings, inputs
+
+
+INTERNAL = disclosure.Policy(audience="internal")
+BOARD = disclosure.Policy(audience="board")
+
+
+def rows(df: pl.DataFrame, key: str) -> dict[str, dict]:
+    return {r[key]: r for r in df.iter_rows(named=True)}
+
+
+def test_zone_map_page_figures_for_today(env):
+    _, _, export, settings, _ = env
+    page = zone_pages.zone_map_page(export, settings, VIEW)
+    z = rows(page.tables["zones"], "zone")
+    # L1: A1 20 + A2 10 + A4 10 = 40 h, 2 + 1 + 1 = 4 people, 1 handback (A1)
+    assert (z["L1"]["weekly_hours"], z["L1"]["people"], z["L1"]["handbacks_12m"]) == (40.0, 4, 1)
+    # L2: A3 60 + A5 20 + A6 20 = 100 h, 6 + 2 + 1 = 9 people; 6 handbacks; 7 waiting requests
+    assert (z["L2"]["weekly_hours"], z["L2"]["people"], z["L2"]["unmet_requests"]) == (100.0, 9, 7)
+    assert z["L2"]["model"] == "two_providers"
+    # rural share: A3 and A6 are class 6: (60 + 20) / 100 = 0.8; none of L1 is rural
+    assert (z["L2"]["rural_share"], z["L1"]["rural_share"]) == (pytest.approx(0.8), 0.0)
+    # attainment: L2 = A3's 4 met of 6; L1 = A1's 1 of 1
+    assert (z["L2"]["met"], z["L2"]["denominator"]) == (4, 6)
+    assert z["L2"]["attainment"] == pytest.approx(4 / 6)
+    option = page.tables["option"].row(0, named=True)
+    # hours 40 and 100: mean 70, population sd 30, CV 30/70; max ÷ min 100/40 = 2.5
+    assert option["cv_hours"] == pytest.approx(30 / 70)
+    assert option["max_min_ratio"] == pytest.approx(2.5)
+    assert (option["zones"], option["areas_in_no_zone"], option["non_contiguous"]) == (2, 1, 0)
+    a = rows(page.tables["areas"], "area_code")
+    assert a["A7"]["zone"] is None and a["A3"]["deprivation_decile"] == 1
+    text = " ".join(page.sentences)
+    assert "Today there are 2 lots." in text and "1 areas are in no lot" in text
+    assert "drawn as dots" in text  # A7 has no polygon: neighbours are "mixed"
+    assert page.charts["map_alt"].endswith(
+        "Zone L2 has the highest weekly hours (100.0) and zone L1 the lowest (40.0)."
+    )
+
+
+def test_board_sees_small_counts_suppressed_and_no_differencing(env):
+    *_, inputs = env
+    view = zone_pages.option_view(inputs, inputs.today, BOARD, name="Today", against_today=False)
+    z = disclosure.display(view.zones, BOARD)
+    zr = rows(z, "zone")
+    # L1: 4 people and 1 handback are under 5; L2: 9 people and 6 handbacks are shown
+    assert (zr["L1"]["people"], zr["L1"]["handbacks_12m"]) == ("<5", "<5")
+    assert (zr["L2"]["people"], zr["L2"]["handbacks_12m"]) == ("9", "6")
+    # L2's attainment 4 of 6: 4 met and 2 not met are both small, so the rate is hidden
+    assert zr["L2"]["attainment"] == "<5"
+    ar = rows(disclosure.display(zone_pages.area_table(view), BOARD), "area_code")
+    # requests: L2 7 = A3 6 + A6 1 (+ A5 0). A6's 1 is hidden, so A3's 6 (the smallest shown
+    # non-zero part) is hidden too, or 7 − 6 would give A6 away
+    assert (ar["A6"]["unmet_requests"], ar["A3"]["unmet_requests"]) == ("<5", "<5")
+    assert zr["L2"]["unmet_requests"] == "7"
+    # the tooltips use the same screen text
+    deck = zone_pages.map_deck(view.areas, view.outlines, "handbacks", BOARD)
+    tips = {d["tooltip"].split("\n")[0]: d["tooltip"] for d in deck.layers[0].data}
+    assert "People with home care: <5" in tips["Area A1 (A1)"]
+    assert "Handbacks (12 months): <5" in tips["Area A1 (A1)"]
+    assert "People with home care: 6" in tips["Area A3 (A3)"]
+    # the alt text only states what a board may see: L1's handbacks are hidden, so no extremes
+    assert "highest" not in zone_pages.map_alt(view, "handbacks", BOARD)
+
+
+def test_map_deck_shades_layers_and_no_basemap(env):
+    *_, inputs = env
+    view = zone_pages.option_view(inputs, inputs.today, INTERNAL, name="Today")
+    deck = zone_pages.map_deck(view.areas, view.outlines, "weekly_hours", INTERNAL)
+    polygons, points, outlines, names = deck.layers
+    assert len(polygons.data) == 6 and len(points.data) == 1  # A7 has no polygon: a dot
+    # weekly hours 5, 10, 20, 60 (four distinct values): each its own class, spread over the
+    # five shades as 0, round(4/3) = 1, round(8/3) = 3, 4
+    fill = {d["tooltip"].split(" ")[1]: d["fill"] for d in polygons.data}
+    assert fill["A3"] == palette.rgba(zone_pages.SEQUENTIAL[4], zone_pages.FILL_ALPHA)
+    assert fill["A1"] == palette.rgba(zone_pages.SEQUENTIAL[3], zone_pages.FILL_ALPHA)
+    assert fill["A2"] == palette.rgba(zone_pages.SEQUENTIAL[1], zone_pages.FILL_ALPHA)
+    assert points.data[0]["fill"] == palette.rgba(zone_pages.SEQUENTIAL[0], zone_pages.FILL_ALPHA)
+    assert sorted(n["text"] for n in names.data) == ["L1", "L2"]
+    spec = json.loads(deck.to_json())
+    assert spec.get("mapStyle") is None and spec.get("mapProvider") is None
+    with_tiles = zone_pages.map_deck(
+        view.areas, view.outlines, "weekly_hours", INTERNAL, basemap_url="https://tiles.example/s"
+    )
+    assert json.loads(with_tiles.to_json())["mapStyle"] == "https://tiles.example/s"
+    assert zone_pages.legend(view.areas, "weekly_hours", INTERNAL)[1:5] == [
+        "Lightest blue: 5", "Light blue: 10", "Dark blue: 20", "Darkest blue: 60"]  # fmt: skip
+    # deprivation: fixed bands, darker = more deprived: A3 (decile 1) darkest
+    deck = zone_pages.map_deck(view.areas, view.outlines, "deprivation", INTERNAL)
+    fill = {d["tooltip"].split(" ")[1]: d["fill"] for d in deck.layers[0].data}
+    assert fill["A3"] == palette.rgba(zone_pages.SEQUENTIAL[4], zone_pages.FILL_ALPHA)
+    assert fill["A1"] == palette.rgba(zone_pages.SEQUENTIAL[2], zone_pages.FILL_ALPHA)  # decile 6
+
+
+def test_compare_sentence_and_people_changing_lot(env):
+    *_, inputs = env
+    option = zone_pages.load_option(OPTION_B, inputs, name="B.csv")
+    result = zone_pages.compare(inputs, {"Option B": option}, INTERNAL)
+    b = result.summary.row(1, named=True)
+    # Z1 60 h, Z2 80 h: max ÷ min 80/60. Z1 matches L1 (40 h shared), Z2 matches L2 (80 h), so
+    # A5's 2 people (in L2 today, in Z1 → L1) change lot
+    assert b["max_min_ratio"] == pytest.approx(80 / 60)
+    assert (b["people_changing_lot"], b["hours_changing_lot"]) == (2, 20.0)
+    assert result.sentences[0] == (
+        "Option B evens out the hours: the biggest zone is 1.3 times the smallest, "
+        "against 2.5 today, but 2 people would change lot."
+    )
+    board = zone_pages.compare(inputs, {"Option B": option}, BOARD)
+    assert board.sentences[0].endswith("but fewer than 5 people would change lot.")
+    assert board.summary["people_changing_lot"].to_list() == [None, None]
+    with pytest.raises(UserError, match="Up to 3"):
+        zone_pages.compare(inputs, dict.fromkeys("abcd", option), INTERNAL)
+
+
+def test_propose_keeps_locked_lot_and_reports_infeasible(env):
+    _, _, _, settings, inputs = env
+    seen = []
+    option = zone_pages.propose(
+        inputs, settings, k=2, floor=None, keep_lots=["L1"], progress=lambda f, m: seen.append(f)
+    )
+    zones = {z: sorted(g["area_code"]) for (z,), g in option.group_by("zone")}
+    # L1 is kept; the other zone takes every other area
+    assert zones == {"L1": ["A1", "A2", "A4"], "Z1": ["A3", "A5", "A6", "A7"]}
+    assert dict(option.select("zone", "model").unique().iter_rows()) == {
+        "L1": "single_provider", "Z1": None}  # fmt: skip
+    assert seen[-1] == 1.0
+    with pytest.raises(InfeasibleDesign, match="from 4 areas"):  # 7 areas, 3 of them kept in L1
+        zone_pages.propose(inputs, settings, k=6, keep_lots=["L1"], floor=None)
+    with pytest.raises(InfeasibleDesign, match="Keeping 2 of today's lots"):
+        zone_pages.propose(inputs, settings, k=2, keep_lots=["L1", "L2"], floor=None)
+
+
+def test_hand_edits_change_the_figures(env):
+    *_, inputs = env
+    moved = zone_pages.move_area(inputs.today, "A5", "L1")
+    view = zone_pages.option_view(inputs, moved, INTERNAL, name="Edited")
+    z = rows(view.zones, "zone")
+    # A5's 20 h move from L2 to L1: 60 and 80; A5 takes L1's model
+    assert (z["L1"]["weekly_hours"], z["L2"]["weekly_hours"]) == (60.0, 80.0)
+    assert moved.filter(pl.col("area_code") == "A5")["model"].item() == "single_provider"
+    modelled = zone_pages.set_model(moved, "L2", "complex_care")
+    assert set(modelled.filter(pl.col("zone") == "L2")["model"]) == {"complex_care"}
+    with pytest.raises(UserError, match="not a lot model"):
+        zone_pages.set_model(moved, "L2", "whatever")
+    what, pros, cons = zone_pages.model_notes("two_providers")
+    assert pros.startswith("Advantages") and cons.startswith("Risks")
+
+
+def test_saved_option_reads_back_and_export_folder_refused(env, tmp_path):
+    _, folder, export, settings, inputs = env
+    option = zone_pages.set_model(zone_pages.load_option(OPTION_B, inputs), "Z1", "reablement")
+    csv_path, geo_path = zone_pages.save_option(option, inputs, tmp_path / "opts", "Option B!")
+    assert csv_path.name == "Option-B.csv"
+    assert csv_path.read_text().splitlines()[:2] == ["area_code,zone,model", "A1,Z1,reablement"]
+    back = zone_pages.load_option(csv_path, inputs)
+    assert back.equals(option.sort("area_code"))
+    features = json.loads(geo_path.read_text())["features"]
+    assert [(f["properties"]["zone"], f["properties"]["areas"]) for f in features] == [
+        ("Z1", 4), ("Z2", 2)]  # fmt: skip
+    assert zone_pages.saved_options(tmp_path / "opts") == [csv_path]
+    inside = Settings(cache_dir=settings.cache_dir, options_dir=folder / "options")
+    with pytest.raises(UserError, match="inside the export folder"):
+        zone_pages.options_folder(inside, export)
+    with pytest.raises(UserError, match="Give the option a name"):
+        zone_pages.save_option(option, inputs, tmp_path / "opts", "!!")
+
+
+def test_compare_page_reads_the_options_folder(env):
+    root, _, export, settings, inputs = env
+    zone_pages.save_option(zone_pages.load_option(OPTION_B, inputs), inputs, root / "options", "B")
+    page = zone_pages.zone_compare_page(export, settings, VIEW)
+    assert page.tables["summary"]["option"].to_list() == ["Today's lots", "B"]
+    assert page.sentences[1].startswith("B evens out the hours")
+    assert set(page.tables) == {"summary", "zones_today", "zones_B"}
+
+
+# --- the page files -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    folder = write_export(tmp_path / "export", grid_tables(), EXTRACT)
+    options = tmp_path / "options"
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text(
+        f'[data]\npath = "{folder}"\ncache_dir = "{tmp_path / "cache"}"\n'
+        f'options_dir = "{options}"\n[disclosure]\naudience = "internal"\n'
+    )
+    monkeypatch.setenv("DASHBOARD_SETTINGS", str(settings_file))
+    monkeypatch.delenv("DASHBOARD_DATA", raising=False)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield folder, options
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def run_page(script: str) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "pages" / script), default_timeout=60)
+    app.run()
+    return app
+
+
+def test_zone_map_page_runs_designs_and_edits(app_env):
+    app = run_page("zone_map.py")
+    assert not app.exception, app.exception
+    zones_shown = app.dataframe[0].value
+    assert list(zones_shown["zone"]) == ["L1", "L2"]
+    assert list(zones_shown["weekly_hours"]) == ["40.0", "100.0"]
+    app.number_input[0].set_value(2)
+    app.multiselect[0].select("L1")
+    app.button(key="FormSubmitter:design-Design zones").click().run()
+    assert not app.exception, app.exception
+    assert any("working option" in i.value for i in app.info)
+    assert list(app.dataframe[0].value["zone"]) == ["L1", "Z1"]
+    app.selectbox(key="model-zone").select("Z1")
+    app.selectbox(key="model-choice").select("reablement")
+    app.button(key="set-model").click().run()
+    assert list(app.dataframe[0].value["model"]) == ["single_provider", "reablement"]
+    app.text_input(key="option-name").input("mine")
+    app.button(key="save").click().run()
+    assert not app.exception, app.exception
+    _, options = app_env
+    assert (options / "mine.csv").read_text().splitlines()[-1] == "A7,Z1,reablement"
+
+
+def test_infeasible_design_is_an_error_message(app_env):
+    app = run_page("zone_map.py")
+    app.number_input[0].set_value(9)
+    app.button(key="FormSubmitter:design-Design zones").click().run()
+    assert not app.exception
+    assert "from 7 areas" in app.error[0].value
+
+
+def test_compare_page_loading_an_option_changes_the_table(app_env):
+    _, options = app_env
+    options.mkdir()
+    (options / "B.csv").write_text(OPTION_B)
+    app = run_page("zone_compare.py")
+    assert not app.exception, app.exception
+    assert list(app.dataframe[0].value["option"]) == ["Today's lots"]
+    app.multiselect(key="options").select("B").run()
+    assert not app.exception, app.exception
+    assert list(app.dataframe[0].value["option"]) == ["Today's lots", "B"]
+    assert any("B evens out the hours" in m.value for m in app.markdown)
+
+
+@pytest.mark.parametrize("script", ["zone_map.py", "zone_compare.py"])
+def test_pages_run_without_polygons_or_lots_for_a_board(tmp_path, monkeypatch, script):
+    """tests/tiny.py: two areas without polygons; no home_care_lots table at all."""
+    data = tiny.tables()
+    del data["home_care_lots"]
+    folder = write_export(tmp_path / "export", data, tiny.EXTRACT)
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text(f'[data]\npath = "{folder}"\ncache_dir = "{tmp_path / "cache"}"\n')
+    monkeypatch.setenv("DASHBOARD_SETTINGS", str(settings_file))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    app = run_page(script)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    assert not app.exception, app.exception
+    if script == "zone_map.py":
+        assert any("no home care lots" in m.value for m in app.markdown)
