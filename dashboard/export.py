@@ -79,6 +79,9 @@ def _configure(con: duckdb.DuckDBPyConnection, settings: Settings, tmp: Path) ->
     con.sql("SET memory_limit = $m", params={"m": settings.duckdb_memory_limit})
     con.sql("SET temp_directory = $t", params={"t": str(tmp)})
     con.sql("SET TimeZone = 'UTC'")
+    # "Latest review in P" is an ASOF join; DuckDB's nested-loop plan for small inputs takes seconds
+    # on a filtered 65,000-person partnership, its hash plan a fifth of a second.
+    con.sql("SET asof_loop_join_threshold = 0")
 
 
 def build_cache(

@@ -91,6 +91,11 @@ class Settings:
     targets: Mapping[str, float] = _s(
         "targets", "Targets by indicator id (e.g. no2_attainment = 0.75).", default_factory=dict
     )
+    series_months: int = _s(
+        "outcomes.series_months",
+        "Months of history an outcome trend shows, back from the period's end.",
+        default=36,
+    )
     run_out_lag_weeks: int = _s(
         "spend.run_out_lag_weeks",
         "Spend is paid in arrears: periods ending within this many weeks of the extract are provisional.",

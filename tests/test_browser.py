@@ -49,6 +49,9 @@ def test_page_opens_without_exception(app_url, browser, entry):
         if entry.url_path != "home":  # every other page draws at least one chart, map or table
             page.wait_for_selector(FIGURES, timeout=60_000)
             wait_for_app(page)
+        # the navigation groups pages for their users (st.navigation, not the file list)
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        nav.get_by_text("For the board").wait_for(timeout=30_000)
     finally:
         page.screenshot(path=str(SCREENSHOTS / f"{entry.url_path}.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0

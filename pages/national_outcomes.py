@@ -1,0 +1,46 @@
+"""The nine national outcomes, each in its statutory words, with its local indicators: the cover a
+board reads first."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import disclosure, render, web
+from dashboard.framework import load_framework
+from dashboard.outcome_pages import national_outcomes_page
+from dashboard.pages_data import policy_for
+from dashboard.spc_icons import svg
+from dashboard.strings import t
+
+st.title(t("outcome_pages.title_national"))
+st.write(t("outcome_pages.intro_national"))
+ctx = web.page_context()
+if ctx is not None:
+    page = web.page_data(national_outcomes_page, ctx)
+    policy = policy_for(ctx.settings)
+    for sentence in page.sentences:
+        st.write(sentence)
+    table = page.tables["indicators"]
+    screen = disclosure.display(table, policy)
+    for outcome in load_framework(ctx.settings.framework_file).outcomes:
+        st.subheader(t("outcome_pages.outcome_heading", n=outcome.number, label=outcome.label))
+        st.caption(outcome.statement)
+        rows = screen.filter(pl.col("national_outcome") == str(outcome.number)).to_dicts()
+        if not rows:
+            st.write(t("outcome_pages.no_indicators"))
+        for row in rows:
+            icons = page.charts[row["indicator_id"]]
+            left, right = st.columns([1, 5])
+            names = [n for n in (icons.variation, icons.assurance) if n]
+            if names:  # our own SVG only: no user text goes into this HTML
+                left.html(" ".join(svg(n) for n in names))
+            right.markdown(f"**{row['indicator']}**")
+            right.markdown(row["summary"])
+            right.caption(
+                t("outcome_pages.figures_line", **{k: row[k] for k in
+                  ("value", "year_earlier", "peer_average", "target", "gap")})
+            )  # fmt: skip
+            if row["provisional"] == "True":
+                right.caption(t("figures.provisional"))
+    st.subheader(t("outcome_pages.table_heading"))
+    render.table(table, policy, key="national-outcomes")
+    render.workbook_button(page, policy)

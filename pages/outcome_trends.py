@@ -1,0 +1,55 @@
+"""Outcome trends: attainment over time judged with SPC, by group, and distance travelled."""
+
+import streamlit as st
+
+from dashboard import render, web
+from dashboard.outcome_pages import (
+    BREAKDOWNS,
+    DEFAULT_BREAKDOWN,
+    outcome_breakdown_page,
+    outcome_trends_page,
+)
+from dashboard.pages_data import policy_for
+from dashboard.spc_icons import svg
+from dashboard.strings import t
+
+st.title(t("outcome_pages.title_trends"))
+st.write(t("outcome_pages.intro_trends"))
+ctx = web.page_context(period_kind="quarter")
+if ctx is not None:
+    page = web.page_data(outcome_trends_page, ctx)
+    policy = policy_for(ctx.settings)
+    for sentence in page.sentences:
+        st.markdown(sentence)
+    st.subheader(t("outcome_pages.heading_trends"))
+    for name in ("rate", "partly_met_rate"):
+        chart = page.charts[name]
+        if chart.figure is None:
+            st.info(chart.note)
+            continue
+        icons = [svg(icon) for icon in (chart.variation_icon, chart.assurance_icon) if icon]
+        if icons:  # our own SVG only: no user text goes into this HTML
+            st.html(" ".join(icons))
+        st.markdown(chart.reading)
+        for note in (chart.note, *chart.warnings):
+            if note:
+                st.caption(note)
+        render.chart_with_table(
+            chart.figure, page.tables[chart.table], policy, key=f"trend-{name}", alt=chart.alt
+        )
+    st.subheader(t("outcome_pages.heading_breakdown"))
+    by = st.selectbox(
+        t("outcome_pages.breakdown_label"), BREAKDOWNS, key="breakdown", bind="query-params",
+        format_func=lambda b: t(f"outcome_pages.by_{b}"),
+    )  # fmt: skip
+    shown = page if by == DEFAULT_BREAKDOWN else web.page_data(outcome_breakdown_page(by), ctx)
+    bar = shown.charts["breakdown"]
+    render.chart_with_table(
+        bar.figure, shown.tables[bar.table], policy, key=f"breakdown-{by}", alt=bar.alt
+    )
+    st.subheader(t("outcome_pages.heading_distance"))
+    render.table(
+        page.tables["distance"], policy, key="distance",
+        caption=t("outcome_pages.distance_caption"),
+    )  # fmt: skip
+    render.workbook_button(page, policy)
