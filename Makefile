@@ -40,5 +40,9 @@ format:
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
 
+# Speed and memory at three scales (never part of `make test`): SCALES=typical,largest for a subset.
+bench: setup $(CHROMIUM)
+	$(PY) -m bench.run $(if $(SCALES),--scales $(SCALES))
+
 clean-cache:
 	rm -rf $${XDG_CACHE_HOME:-$$HOME/.cache}/hscp-dashboard

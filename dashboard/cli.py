@@ -89,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("emerging", parents=[common], help="emerging-need signals")
     p.add_argument("--as-at", type=_iso_date, required=True)
 
+    p = sub.add_parser("board-pack", parents=[common], help="the board pack, PDF or HTML")
+    p.add_argument("--period", required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--option", type=Path)
+
     p = sub.add_parser("review", parents=[common], help="the contract review")
     p.add_argument("--period", required=True)
     p.add_argument("--by", choices=("lot", "provider"), default="lot")
@@ -275,6 +280,28 @@ def _emerging(args: argparse.Namespace, settings: Settings) -> int:
     return _exit_code(export)
 
 
+def _board_pack(args: argparse.Namespace, settings: Settings) -> int:
+    from dashboard.board_pack import build_board_pack
+    from dashboard.periods import parse_period
+
+    if args.audience == "internal":
+        raise UserError(
+            "board-pack: the board pack is always for a board; --audience internal is refused."
+        )
+    parse_period(args.period)
+    export = _open(settings)
+    _need(export, "areas", "people", "support_plans", "personal_outcomes", "outcome_reviews")
+    out = args.out.resolve()
+    if out.is_relative_to(export.folder.resolve()):
+        raise UserError(f"--out {args.out} is inside the export folder, which is never written to.")
+    path = build_board_pack(
+        export, settings, partnership=export.home_partnership(settings.partnership),
+        period=args.period, option=args.option, out=args.out,
+    )  # fmt: skip
+    _emit({"out": str(path)}, args.json, lambda p: f"Wrote {p['out']}\n")
+    return _exit_code(export)
+
+
 def _review(args: argparse.Namespace, settings: Settings) -> int:
     from dashboard.periods import parse_period
     from dashboard.review import review_json
@@ -339,6 +366,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "page": _page,
     "emerging": _emerging,
     "review": _review,
+    "board-pack": _board_pack,
 }
 
 

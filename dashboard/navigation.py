@@ -22,6 +22,7 @@ PAGE_ENTRIES: tuple[PageEntry, ...] = (
     PageEntry("nav.board", "home.py", "nav.home"),
     PageEntry("nav.board", "national_outcomes.py", "nav.national_outcomes"),
     PageEntry("nav.board", "outcome_trends.py", "nav.outcome_trends"),
+    PageEntry("nav.board", "board_pack.py", "nav.board_pack"),
     PageEntry("nav.commissioning", "zone_map.py", "nav.zone_map"),
     PageEntry("nav.commissioning", "zone_compare.py", "nav.zone_compare"),
     PageEntry("nav.commissioning", "spend_value.py", "nav.spend"),

@@ -12,6 +12,7 @@ from dashboard.errors import UserError
 PAGE_FUNCTIONS: dict[str, str] = {
     "national-outcomes": "dashboard.outcome_pages:national_outcomes_page",
     "outcome-trends": "dashboard.outcome_pages:outcome_trends_page",
+    "board-pack": "dashboard.board_pack:board_pack_page",
     "data-quality": "dashboard.pages_data:data_quality",
     "spend": "dashboard.spend:spend_page",
     "emerging-needs": "dashboard.emerging:emerging_page",

@@ -1,0 +1,192 @@
+"""bench/results.md from a run's results: the machine, each scale's tables and the goals."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bench.timing import RATIO_ABOVE_S
+
+# Issue 13's goals for this machine (seconds unless named otherwise).
+REOPEN_GOAL = {"largest": 3.0, "national": 10.0}
+PAGE_COLD_GOAL = {"largest": 0.300, "national": 2.0}
+PAGE_WARM_GOAL = {"largest": 0.050}
+SESSIONS_P95_GOAL = 2.0
+PEAK_MEMORY_GOAL_MB = {"national": 4096}
+RATIO_GOAL, OVERHEAD_GOAL_MS = 1.5, 30.0
+STEPS = (
+    ("figures", "`dashboard figures` (figures_json)"),
+    ("zone_design", "zone design, K = 8"),
+    ("emerging", "emerging needs (emerging_json)"),
+    ("board_pack", "board pack (build_board_pack, HTML)"),
+)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def spread(timing: dict) -> list[str]:
+    return [ms(timing["median"]), ms(timing["low"]), ms(timing["high"]), str(timing["n"])]
+
+
+def table(head: list[str], rows: list[list[str]]) -> list[str]:
+    return [
+        "| " + " | ".join(head) + " |",
+        "|" + "|".join("---" for _ in head) + "|",
+        *("| " + " | ".join(r) + " |" for r in rows),
+        "",
+    ]
+
+
+def _step_row(label: str, step: dict) -> list[str]:
+    if "timing" in step:
+        return [label, *spread(step["timing"])]
+    return [label, step.get("error", "not run"), "", "", ""]
+
+
+def scale_section(name: str, run: dict) -> list[str]:
+    scale, gen, m = run["scale"], run.get("generate", {}), run.get("measure", {})
+    lines = [f"## {name}: {scale['label']}", ""]
+    lines.append(f"`generate(people={scale['people']:,}, areas={scale['areas']} per partnership, "
+                 f"partnerships={scale['partnerships']})`; home partnership {m.get('partnership')} "
+                 f"({m.get('localities')} localities), period {m.get('period')}.")  # fmt: skip
+    lines.append("")
+    for phase in ("generate", "measure"):
+        if "error" in run.get(phase, {}):
+            lines += [f"**The {phase} phase failed:** {run[phase]['error']}", ""]
+    if not m or "error" in m:
+        return lines
+    rows = [_step_row("generate the export" + (" (when cached)" if gen.get("generate_recorded")
+                                               else ""), {"timing": gen["generate"]}),
+            _step_row("first open (validate, build the cache)", {"timing": m["first_open"]}),
+            _step_row("reopen", m["reopen"])]  # fmt: skip
+    rows += [_step_row(label, m[key]) for key, label in STEPS]
+    lines += table(["step", "median", "min", "max", "runs"], rows)
+    lines += [f"Peak memory (RSS): {m['peak_rss_app_mb']:,.0f} MB for opening the export and every "
+              f"step above; {m['peak_rss_mb']:,.0f} MB after the floors and pandas; generating: "
+              f"{gen.get('peak_rss_mb', 0):,.0f} MB.", ""]  # fmt: skip
+    lines += ["Each page's figures through the app's cache (`web.page_data`): cold = first call "
+              "with a new locality filter, warm = the same call again.", ""]  # fmt: skip
+    page_rows = []
+    for page, p in m["pages"].items():
+        if "error" in p:
+            page_rows.append([page, p["error"], "", ""])
+            continue
+        c, w = p["cold"], p["warm"]
+        page_rows.append([page, ms(c["median"]), f"{ms(c['low'])} – {ms(c['high'])}",
+                          f"{ms(w['median'])} ({ms(w['low'])} – {ms(w['high'])})"])  # fmt: skip
+    lines += table(["page", "cold median", "cold min – max", "warm median (min – max)"], page_rows)
+    lines += [
+        "Library against the floor (one hand-written DuckDB query on the same cache "
+        f"database); above {RATIO_ABOVE_S * 1000:.0f} ms the ratio, below it the overhead:",
+        "",
+    ]
+    floor_rows = []
+    for f in m["floors"]:
+        comparison = f"{f['amount']:.1f}×" if f["kind"] == "ratio" else f"+{f['amount']:.0f} ms"
+        floor_rows.append(
+            [
+                f["figure"],
+                f"`{f['library_call']}`",
+                ms(f["library"]["median"]),
+                ms(f["floor"]["median"]),
+                comparison,
+                "yes" if f["same"] else f"NO ({f['library_value']} vs {f['floor_value']})",
+            ]
+        )
+    lines += table(["figure", "library call", "library", "floor", "library vs floor", "same number"],
+                   floor_rows)  # fmt: skip
+    pd_ = m["pandas"]
+    lines += [f"pandas, as an analyst would today (read the Parquet files, latest review per outcome "
+              f"in P, met ÷ denominator): {ms(pd_['timing']['median'])} (min "
+              f"{ms(pd_['timing']['low'])}, max {ms(pd_['timing']['high'])}); "
+              f"same number as the library: {'yes' if pd_['same'] else 'NO'} "
+              f"({pd_['value']:.6f}).", ""]  # fmt: skip
+    return lines
+
+
+def rows_section(runs: dict) -> list[str]:
+    names = [n for n in runs if runs[n].get("generate", {}).get("rows")]
+    if not names:
+        return []
+    tables = list(runs[names[0]]["generate"]["rows"])
+    body = [[t, *(f"{runs[n]['generate']['rows'][t]:,}" for n in names)] for t in tables]
+    return ["## Rows per table", "", *table(["table", *names], body)]
+
+
+def sessions_section(sessions: dict | None) -> list[str]:
+    if not sessions:
+        return []
+    head = [f"## {sessions['sessions']} simultaneous sessions ({sessions['scale']})", ""]
+    lat = sessions["latencies"]
+    if not lat:
+        return head + [f"No filter change completed; errors: {sessions['errors'][:5]}", ""]
+    p50, p95 = np.percentile(lat, [50, 95])
+    return head + [
+        f"{len(lat)} filter changes (Locality select box, {sessions['iterations']} per session, "
+        f"tabs spread over every page but home) in one headless Chromium against `streamlit run` "
+        f"on loopback, both on this machine: p50 {ms(p50)}, p95 {ms(p95)}, max {ms(max(lat))}; "
+        f"errors: {len(sessions['errors'])}.",
+        *(f"- {e}" for e in sessions["errors"][:10]),
+        "",
+    ]
+
+
+def goals(runs: dict, sessions: dict | None) -> list[list[str]]:
+    """Each goal of issue 13 with what was measured and whether it was met."""
+    out = []
+
+    def add(goal: str, value: float | None, limit: float, shown: str) -> None:
+        verdict = "not measured" if value is None else ("met" if value < limit else "MISSED")
+        out.append([goal, shown if value is not None else "–", verdict])
+
+    for name, run in runs.items():
+        m = run.get("measure") or {}
+        if "pages" not in m:
+            continue
+        reopen = m["reopen"].get("timing", {}).get("median")
+        if name in REOPEN_GOAL:
+            add(f"{name}: reopen under {REOPEN_GOAL[name]:g} s", reopen, REOPEN_GOAL[name],
+                ms(reopen or 0))  # fmt: skip
+        timed = {p: v for p, v in m["pages"].items() if "cold" in v}
+        for goals_, kind in ((PAGE_COLD_GOAL, "cold"), (PAGE_WARM_GOAL, "warm")):
+            if name in goals_ and timed:
+                page, worst = max(timed.items(), key=lambda kv: kv[1][kind]["median"])
+                add(f"{name}: every page {kind} under {ms(goals_[name])} (median)",
+                    worst[kind]["median"], goals_[name], f"slowest: {page} {ms(worst[kind]['median'])}")  # fmt: skip
+        if name in PEAK_MEMORY_GOAL_MB:
+            add(f"{name}: peak memory under {PEAK_MEMORY_GOAL_MB[name] / 1024:g} GB",
+                m["peak_rss_app_mb"], PEAK_MEMORY_GOAL_MB[name], f"{m['peak_rss_app_mb']:,.0f} MB")  # fmt: skip
+        if name == "national":
+            minutes = (run["generate"]["generate"]["median"] + m["first_open"]["median"]) / 60
+            out.append([f"{name}: generate and first open in minutes", f"{minutes:.1f} min",
+                        "reported"])  # fmt: skip
+        for f in m["floors"]:
+            limit = RATIO_GOAL if f["kind"] == "ratio" else OVERHEAD_GOAL_MS
+            unit = "×" if f["kind"] == "ratio" else " ms"
+            add(f"{name}: {f['figure']} within {limit:g}{unit} of the floor", f["amount"], limit,
+                f"{f['amount']:.1f}{unit}")  # fmt: skip
+    if sessions and sessions["latencies"]:
+        p95 = float(np.percentile(sessions["latencies"], 95))
+        add(f"{sessions['scale']}: {sessions['sessions']} sessions p95 under 2 s", p95,
+            SESSIONS_P95_GOAL, ms(p95))  # fmt: skip
+        add(f"{sessions['scale']}: no errors in the sessions", len(sessions["errors"]), 1,
+            str(len(sessions["errors"])))  # fmt: skip
+    return out
+
+
+def render(results: dict) -> str:
+    machine = results["machine"]
+    lines = ["# Benchmark results", "",
+             f"Run {results['date']} on {machine['cores']} cores and {machine['memory_gb']:.1f} GB "
+             f"of memory ({machine['versions']}); load average over the 5 minutes before: "
+             f"{machine.get('load', 0):.1f}. Written by `make bench` (bench/run.py); "
+             "bench/README.md says what is measured. Medians of repeated runs, with min and max.",
+             ""]  # fmt: skip
+    lines += ["## Goals", "", *table(["goal", "measured", ""], goals(results["scales"],
+                                                                     results.get("sessions")))]  # fmt: skip
+    lines += rows_section(results["scales"])
+    for name, run in results["scales"].items():
+        lines += scale_section(name, run)
+    lines += sessions_section(results.get("sessions"))
+    return "\n".join(lines).rstrip() + "\n"

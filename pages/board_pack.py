@@ -1,0 +1,61 @@
+"""Board pack: the headline figures as a paper to circulate, made with one button."""
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import web
+from dashboard.board_pack import board_pack_page, build_board_pack
+from dashboard.errors import UserError
+from dashboard.strings import t
+from dashboard.zone_pages import OPTION_STEM, options_folder, saved_options
+
+MIME = {"pdf": "application/pdf", "html": "text/html"}
+
+st.title(t("board_pack.page_title"))
+st.write(t("board_pack.page_intro"))
+ctx = web.page_context()
+if ctx is not None:
+    view = ctx.view
+    page = web.page_data(board_pack_page, ctx)
+    st.subheader(t("board_pack.preview_heading"))
+    for sentence in page.sentences:
+        st.write(sentence)
+    fmt = st.radio(
+        t("board_pack.format_label"), list(MIME), key="pack_format", bind="query-params",
+        format_func=lambda f: t(f"board_pack.format_{f}"), horizontal=True,
+    )  # fmt: skip
+    try:
+        saved = {p.stem: p for p in saved_options(options_folder(ctx.settings, ctx.export))}
+    except UserError as exc:
+        st.warning(str(exc))
+        saved = {}
+    none = t("board_pack.option_none")
+    chosen = st.selectbox(t("board_pack.option_label"), [none, *saved], key="pack_option")
+    upload = st.file_uploader(t("board_pack.option_upload"), type=["csv"], key="pack_upload")
+    wanted = (view.partnership, view.period, fmt)
+    if st.button(t("board_pack.build_button"), key="pack_build", type="primary"):
+        with st.spinner(t("board_pack.building")), tempfile.TemporaryDirectory() as tmp:
+            option = saved.get(chosen)
+            if upload is not None:  # the name is the user's: keep only safe characters
+                option = (
+                    Path(tmp) / f"{OPTION_STEM.sub('-', Path(upload.name).stem) or 'option'}.csv"
+                )
+                option.write_bytes(upload.getvalue())
+            name = f"board-pack-{OPTION_STEM.sub('-', view.partnership)}-{view.period.replace('/', '-')}.{fmt}"
+            try:
+                out = build_board_pack(
+                    ctx.export, ctx.settings, partnership=view.partnership, period=view.period,
+                    option=option, out=Path(tmp) / name,
+                )  # fmt: skip
+                st.session_state["board_pack_file"] = (wanted, name, out.read_bytes())
+            except UserError as exc:
+                st.error(str(exc))
+    made = st.session_state.get("board_pack_file")
+    if made is not None and made[0] == wanted:  # never offer a pack for another view
+        st.success(t("board_pack.built"))
+        st.download_button(
+            t("board_pack.download_button"), made[2], file_name=made[1], mime=MIME[fmt],
+            key="pack_download",
+        )  # fmt: skip
