@@ -21,7 +21,7 @@ $(SAMPLE): $(STAMP)
 	.venv/bin/dashboard sample --out data/sample
 
 run: setup $(SAMPLE)
-	.venv/bin/streamlit run app.py --server.port $(PORT)
+	$(PY) -m dashboard.serve --server.port $(PORT)
 
 $(CHROMIUM):
 	(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils) \

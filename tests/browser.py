@@ -36,7 +36,7 @@ def serve(settings_file: Path, timeout: float = 60) -> Iterator[str]:
     env = {**os.environ, "DASHBOARD_SETTINGS": str(settings_file)}
     env.pop("DASHBOARD_DATA", None)
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "dashboard.serve",
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip

@@ -1,0 +1,27 @@
+"""Start the app: `python -m dashboard.serve [streamlit options]` is `streamlit run app.py` with one fix.
+
+The project keeps its page scripts in `pages/`, beside `app.py`, and `app.py` routes with
+`st.navigation`. Streamlit decides per server whether it is an old-style "pages folder" app by
+whether that folder exists, and only learns otherwise once `app.py` has run: so if the first visitor
+after a start follows a link straight to a page, Streamlit runs that page alone, without the app's
+navigation. Telling it up front that `st.navigation` owns routing removes that first-visit trap.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.web import cli
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def main(argv: list[str] | None = None) -> None:
+    PagesManager.uses_pages_directory = False
+    cli.main(["run", str(APP), *(sys.argv[1:] if argv is None else argv)], prog_name="streamlit")
+
+
+if __name__ == "__main__":
+    main()
