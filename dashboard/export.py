@@ -20,12 +20,13 @@ from pathlib import Path
 
 import duckdb
 
+from dashboard import precompute
 from dashboard.errors import UserError
 from dashboard.settings import Settings
 from dashboard.validation import Report, validate_into
 
 # Bump when validation or the cache's tables change, so old caches are not reused.
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def build_cache(
     try:
         _configure(con, settings, target.parent / "tmp")
         report = validate_into(con, folder, manifest.extract_date, manifest.source)
+        precompute.build(con)
         con.sql("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
         meta = {"report": json.dumps(report.to_json()), "manifest": json.dumps(manifest.raw)}
         for key, value in meta.items():
