@@ -13,10 +13,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.disclosure import Policy
 from dashboard.errors import UserError
 from dashboard.export import Export, fingerprint, open_export
 from dashboard.outcomes import Filters
-from dashboard.pages_data import PageData, View, filter_options
+from dashboard.pages_data import PageData, View, filter_options, policy_for
 from dashboard.settings import Settings, load_settings
 from dashboard.strings import t
 
@@ -60,6 +61,30 @@ def page_data(fn, ctx: PageContext) -> PageData:
         ctx.view,
     )
     return _page_data(fn.__name__, key, ctx, fn)
+
+
+@dataclass(frozen=True)
+class OpenedPage:
+    ctx: PageContext
+    page: PageData
+    policy: Policy
+
+
+def open_page(
+    fn, title_key: str, intro_key: str | None = None, *, period_kind: str = "year"
+) -> OpenedPage | None:
+    """What every page starts with: its title and introduction, the filters, its figures (cached)
+    and their sentences; None, with the reason shown, when the export cannot be opened."""
+    st.title(t(title_key))
+    if intro_key:
+        st.write(t(intro_key))
+    ctx = page_context(period_kind=period_kind)
+    if ctx is None:
+        return None
+    page = page_data(fn, ctx)
+    for sentence in page.sentences:
+        st.write(sentence)
+    return OpenedPage(ctx, page, policy_for(ctx.settings))
 
 
 def _bound_select(label: str, key: str, options: list, *, default=None, format_func=str):

@@ -4,17 +4,11 @@ import streamlit as st
 
 from dashboard import render, web
 from dashboard.equity import carers_page
-from dashboard.pages_data import policy_for
 from dashboard.strings import t
 
-st.title(t("evaluation.carers_title"))
-st.write(t("evaluation.carers_intro"))
-ctx = web.page_context()
-if ctx is not None:
-    page = web.page_data(carers_page, ctx)
-    policy = policy_for(ctx.settings)
-    for sentence in page.sentences:
-        st.write(sentence)
+opened = web.open_page(carers_page, "evaluation.carers_title", "evaluation.carers_intro")
+if opened is not None:
+    page, policy = opened.page, opened.policy
     st.subheader(t("evaluation.domains_heading"))
     render.table(page.tables["domains"], policy, key="carer-domains")
     if "trend" in page.charts:

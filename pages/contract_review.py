@@ -5,18 +5,17 @@ import streamlit as st
 from dashboard import render, web
 from dashboard.errors import UserError
 from dashboard.learning_log import UNIT_KINDS, add_note
-from dashboard.pages_data import policy_for
 from dashboard.review import REVIEW_TABLES, contract_review_page
 from dashboard.strings import t
 
-st.title(t("evaluation.review_title"))
-st.write(t("evaluation.review_intro"))
-ctx = web.page_context(period_kind="quarter")
-if ctx is not None:
-    page = web.page_data(contract_review_page, ctx)
-    policy = policy_for(ctx.settings)
-    for sentence in page.sentences:
-        st.write(sentence)
+opened = web.open_page(
+    contract_review_page,
+    "evaluation.review_title",
+    "evaluation.review_intro",
+    period_kind="quarter",
+)
+if opened is not None:
+    ctx, page, policy = opened.ctx, opened.page, opened.policy
     by = st.radio(
         t("evaluation.review_by"), UNIT_KINDS, key="review_by", bind="query-params",
         format_func=lambda k: t(f"evaluation.by_{k}"), horizontal=True,

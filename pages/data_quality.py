@@ -3,16 +3,12 @@
 import streamlit as st
 
 from dashboard import render, web
-from dashboard.pages_data import data_quality, policy_for
+from dashboard.pages_data import data_quality
 from dashboard.strings import t
 
-st.title(t("quality.title"))
-ctx = web.page_context()
-if ctx is not None:
-    page = web.page_data(data_quality, ctx)
-    policy = policy_for(ctx.settings)
-    for sentence in page.sentences:
-        st.write(sentence)
+opened = web.open_page(data_quality, "quality.title")
+if opened is not None:
+    page, policy = opened.page, opened.policy
     st.subheader(t("quality.tables_heading"))
     render.table(page.tables["tables"], policy, key="tables")
     st.subheader(t("quality.errors_heading"))

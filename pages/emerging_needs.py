@@ -5,17 +5,11 @@ import streamlit as st
 
 from dashboard import render, web
 from dashboard.emerging import emerging_page
-from dashboard.pages_data import policy_for
 from dashboard.strings import t
 
-st.title(t("emerging.title"))
-st.write(t("emerging.intro"))
-ctx = web.page_context(period_kind="quarter")
-if ctx is not None:
-    page = web.page_data(emerging_page, ctx)
-    policy = policy_for(ctx.settings)
-    for sentence in page.sentences:
-        st.write(sentence)
+opened = web.open_page(emerging_page, "emerging.title", "emerging.intro", period_kind="quarter")
+if opened is not None:
+    page, policy = opened.page, opened.policy
     details = page.charts["signals"]
     if details:
         st.subheader(t("emerging.signals_heading"))

@@ -5,17 +5,11 @@ import streamlit as st
 
 from dashboard import render, web
 from dashboard.equity import EQUITY_BREAKDOWNS, equity_page
-from dashboard.pages_data import policy_for
 from dashboard.strings import t
 
-st.title(t("evaluation.equity_title"))
-st.write(t("evaluation.equity_intro"))
-ctx = web.page_context()
-if ctx is not None:
-    page = web.page_data(equity_page, ctx)
-    policy = policy_for(ctx.settings)
-    for sentence in page.sentences:
-        st.write(sentence)
+opened = web.open_page(equity_page, "evaluation.equity_title", "evaluation.equity_intro")
+if opened is not None:
+    page, policy = opened.page, opened.policy
     by = st.selectbox(
         t("evaluation.equity_breakdown"), EQUITY_BREAKDOWNS, key="equity_by",
         bind="query-params", format_func=lambda b: t(f"evaluation.by_{b}"),

@@ -7,18 +7,14 @@ import streamlit as st
 from dashboard import disclosure, render, web
 from dashboard.framework import load_framework
 from dashboard.outcome_pages import national_outcomes_page
-from dashboard.pages_data import policy_for
 from dashboard.spc_icons import svg
 from dashboard.strings import t
 
-st.title(t("outcome_pages.title_national"))
-st.write(t("outcome_pages.intro_national"))
-ctx = web.page_context()
-if ctx is not None:
-    page = web.page_data(national_outcomes_page, ctx)
-    policy = policy_for(ctx.settings)
-    for sentence in page.sentences:
-        st.write(sentence)
+opened = web.open_page(
+    national_outcomes_page, "outcome_pages.title_national", "outcome_pages.intro_national"
+)
+if opened is not None:
+    ctx, page, policy = opened.ctx, opened.page, opened.policy
     table = page.tables["indicators"]
     screen = disclosure.display(table, policy)
     for outcome in load_framework(ctx.settings.framework_file).outcomes:

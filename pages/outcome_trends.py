@@ -9,18 +9,15 @@ from dashboard.outcome_pages import (
     outcome_breakdown_page,
     outcome_trends_page,
 )
-from dashboard.pages_data import policy_for
 from dashboard.spc_icons import svg
 from dashboard.strings import t
 
-st.title(t("outcome_pages.title_trends"))
-st.write(t("outcome_pages.intro_trends"))
-ctx = web.page_context(period_kind="quarter")
-if ctx is not None:
-    page = web.page_data(outcome_trends_page, ctx)
-    policy = policy_for(ctx.settings)
-    for sentence in page.sentences:
-        st.markdown(sentence)
+opened = web.open_page(
+    outcome_trends_page, "outcome_pages.title_trends", "outcome_pages.intro_trends",
+    period_kind="quarter",
+)  # fmt: skip
+if opened is not None:
+    ctx, page, policy = opened.ctx, opened.page, opened.policy
     st.subheader(t("outcome_pages.heading_trends"))
     for name in ("rate", "partly_met_rate"):
         chart = page.charts[name]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.export import open_export
@@ -24,22 +23,15 @@ PAGE_SCRIPTS = [e.script for e in PAGE_ENTRIES]
 
 
 @pytest.fixture
-def app_env(tmp_path, monkeypatch):
-    """Point the app at an export folder; returns a function that writes the export."""
+def app_env(tmp_path, point_app):
+    """Point the app at an export of the given tables; returns the export folder."""
 
     def use(data: dict) -> Path:
         folder = write_export(tmp_path / "export", data, EXTRACT)
-        settings_file = tmp_path / "settings.toml"
-        settings_file.write_text(f'[data]\npath = "{folder}"\ncache_dir = "{tmp_path / "cache"}"\n')
-        monkeypatch.setenv("DASHBOARD_SETTINGS", str(settings_file))
-        monkeypatch.delenv("DASHBOARD_DATA", raising=False)
-        st.cache_resource.clear()
-        st.cache_data.clear()
+        point_app(folder)
         return folder
 
-    yield use
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    return use
 
 
 def run_page(script: str, **params: str) -> AppTest:

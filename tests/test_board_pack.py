@@ -19,7 +19,6 @@ from types import SimpleNamespace
 import plotly.graph_objects as go
 import polars as pl
 import pytest
-import streamlit as st
 from plotly.offline import get_plotlyjs
 from streamlit.testing.v1 import AppTest
 
@@ -272,29 +271,20 @@ def test_chart_text_cannot_close_its_script(sample):
 # --- the page ------------------------------------------------------------------------------------
 
 
-def test_page_runs_and_makes_the_file(sample, tmp_path, monkeypatch):
-    settings_file = tmp_path / "settings.toml"
-    settings_file.write_text(
-        f'[data]\npath = "{sample.folder}"\ncache_dir = "{sample.root / "cache"}"\n'
-        f'options_dir = "{tmp_path / "options"}"\n'
-        f'[partnership]\nname = "{PARTNERSHIP}"\n'
+def test_page_runs_and_makes_the_file(sample, tmp_path, point_app):
+    point_app(
+        sample.folder,
+        data={"cache_dir": sample.root / "cache", "options_dir": tmp_path / "options"},
+        partnership={"name": PARTNERSHIP},
     )
-    monkeypatch.setenv("DASHBOARD_SETTINGS", str(settings_file))
-    monkeypatch.delenv("DASHBOARD_DATA", raising=False)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    try:
-        app = AppTest.from_file(str(ROOT / "pages" / "board_pack.py"), default_timeout=120)
-        app.query_params.update({"period": PERIOD, "pack_format": "html"})
-        app.run()
-        assert not app.exception, app.exception
-        shown = [m.value for m in app.markdown]
-        board = dataclasses.replace(sample.settings, audience="board")
-        trends = outcome_trends_page(sample.export, board, View(PARTNERSHIP, PERIOD))
-        assert trends.sentences[0] in shown
-        app.button(key="pack_build").click().run()
-        assert not app.exception, app.exception
-        assert app.download_button(key="pack_download").label == "Download the board pack"
-    finally:
-        st.cache_resource.clear()
-        st.cache_data.clear()
+    app = AppTest.from_file(str(ROOT / "pages" / "board_pack.py"), default_timeout=120)
+    app.query_params.update({"period": PERIOD, "pack_format": "html"})
+    app.run()
+    assert not app.exception, app.exception
+    shown = [m.value for m in app.markdown]
+    board = dataclasses.replace(sample.settings, audience="board")
+    trends = outcome_trends_page(sample.export, board, View(PARTNERSHIP, PERIOD))
+    assert trends.sentences[0] in shown
+    app.button(key="pack_build").click().run()
+    assert not app.exception, app.exception
+    assert app.download_button(key="pack_download").label == "Download the board pack"

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import disclosure, palette, zone_pages
@@ -288,21 +287,11 @@ def test_compare_page_reads_the_options_folder(env):
 
 
 @pytest.fixture
-def app_env(tmp_path, monkeypatch):
+def app_env(tmp_path, point_app):
     folder = write_export(tmp_path / "export", grid_tables(), EXTRACT)
     options = tmp_path / "options"
-    settings_file = tmp_path / "settings.toml"
-    settings_file.write_text(
-        f'[data]\npath = "{folder}"\ncache_dir = "{tmp_path / "cache"}"\n'
-        f'options_dir = "{options}"\n[disclosure]\naudience = "internal"\n'
-    )
-    monkeypatch.setenv("DASHBOARD_SETTINGS", str(settings_file))
-    monkeypatch.delenv("DASHBOARD_DATA", raising=False)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield folder, options
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    point_app(folder, data={"options_dir": options}, disclosure={"audience": "internal"})
+    return folder, options
 
 
 def run_page(script: str) -> AppTest:
@@ -356,19 +345,12 @@ def test_compare_page_loading_an_option_changes_the_table(app_env):
 
 
 @pytest.mark.parametrize("script", ["zone_map.py", "zone_compare.py"])
-def test_pages_run_without_polygons_or_lots_for_a_board(tmp_path, monkeypatch, script):
+def test_pages_run_without_polygons_or_lots_for_a_board(tmp_path, point_app, script):
     """tests/tiny.py: two areas without polygons; no home_care_lots table at all."""
     data = tiny.tables()
     del data["home_care_lots"]
-    folder = write_export(tmp_path / "export", data, tiny.EXTRACT)
-    settings_file = tmp_path / "settings.toml"
-    settings_file.write_text(f'[data]\npath = "{folder}"\ncache_dir = "{tmp_path / "cache"}"\n')
-    monkeypatch.setenv("DASHBOARD_SETTINGS", str(settings_file))
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    point_app(write_export(tmp_path / "export", data, tiny.EXTRACT))
     app = run_page(script)
-    st.cache_resource.clear()
-    st.cache_data.clear()
     assert not app.exception, app.exception
     if script == "zone_map.py":
         assert any("no home care lots" in m.value for m in app.markdown)
