@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import disclosure, query
+from dashboard import disclosure, palette, query
 from dashboard.contract import CLIENT_GROUPS, SERVICE_TYPES
 from dashboard.export import Export
-from dashboard.outcomes import Filters
-from dashboard.periods import Period, financial_year, parse_period
+from dashboard.outcomes import Filters, attainment
+from dashboard.periods import Period, add_months, financial_year, months_in, parse_period
 from dashboard.settings import Settings
 from dashboard.strings import t
 
@@ -166,6 +167,10 @@ def data_quality(export: Export, settings: Settings, view: View) -> PageData:
     page.tables["data_gaps"] = disclosure.protect(
         gaps, policy, counts=["with_gap", "total"], rates={"share": ("with_gap", "total")}
     )
+    if export.usable("personal_outcomes") and export.usable("outcome_reviews"):
+        completeness = review_completeness(export, view, policy)
+        page.tables["review_completeness"] = completeness
+        page.charts["review_completeness"] = completeness_figure(completeness)
     if report.errors:
         page.sentences.append(t("quality.errors_found", n=len(report.errors)))
     if report.unusable:
@@ -174,5 +179,46 @@ def data_quality(export: Export, settings: Settings, view: View) -> PageData:
         )
     if report.absent:
         page.sentences.append(t("quality.absent", tables=", ".join(report.absent)))
-    page.definitions = [(t("quality.def_gap_term"), t("quality.def_gap"))]
+    page.definitions = [
+        (t("quality.def_gap_term"), t("quality.def_gap")),
+        (t("quality.def_completeness_term"), t("quality.def_completeness")),
+    ]
     return page
+
+
+COMPLETENESS_MONTHS = 24
+
+
+def review_completeness(export: Export, view: View, policy: disclosure.Policy) -> pl.DataFrame:
+    """Review coverage (metrics.md) with P set to each of the last 24 months to the period's end:
+    a month that falls well short of its neighbours shows reviews not yet recorded."""
+    end = view.p.end
+    months = months_in(add_months(date(end.year, end.month, 1), 1 - COMPLETENESS_MONTHS), end)
+    figures = attainment(
+        export.cursor(), partnerships=[view.partnership], periods=months, filters=view.filters
+    )
+    table = figures.select("period", "due", "reviewed", "coverage").sort("period")
+    return disclosure.protect(
+        table, policy, counts=["due", "reviewed"], rates={"coverage": ("reviewed", "due")}
+    )
+
+
+def completeness_figure(table: pl.DataFrame) -> go.Figure:
+    """Coverage by month as a line with markers; months hidden for a board are left as gaps."""
+    figure = go.Figure(
+        go.Scatter(
+            x=table["period"].to_list(),
+            y=[None if v is None else v * 100 for v in table["coverage"].to_list()],
+            mode="lines+markers",
+            line={"color": palette.DARK_BLUE},
+            name=t("quality.completeness_axis"),
+        )
+    )
+    figure.update_layout(
+        title=t("quality.completeness_title"),
+        xaxis_title=t("quality.completeness_month_axis"),
+        yaxis_title=t("quality.completeness_axis"),
+        yaxis_range=[0, 100],
+        showlegend=False,
+    )
+    return figure

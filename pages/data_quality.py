@@ -20,6 +20,12 @@ if opened is not None:
         st.subheader(t("quality.unusable_heading"))
         for message in page.tables["unusable"]["message"]:
             st.error(message)
+    if "review_completeness" in page.tables:
+        st.subheader(t("quality.completeness_heading"))
+        render.chart_with_table(
+            page.charts["review_completeness"], page.tables["review_completeness"], policy,
+            key="review-completeness", alt=t("quality.completeness_alt"),
+        )  # fmt: skip
     st.subheader(t("quality.gaps_heading"))
     render.table(page.tables["data_gaps"], policy, key="data-gaps")
     render.workbook_button(page, policy)

@@ -91,3 +91,20 @@ def test_url_parameters_choose_the_view(app_env):
     assert app.selectbox(key="period").value == "2024/25"
     assert app.selectbox(key="locality").value == "North"
     assert any("2024/25" in m.value for m in app.markdown)
+
+
+def test_review_completeness_by_month(tmp_path):
+    # tiny: outcomes O1 and O2, set 2025-01-05 on plans active from 2025-01-01, both reviewed on
+    # 2025-07-01 (met, partly met). Each month from January 2025 both are due; only July has reviews.
+    folder = write_export(tmp_path / "export", tables(), EXTRACT)
+    export = open_export(folder, Settings(cache_dir=tmp_path / "cache"))
+    page = data_quality(export, Settings(audience="internal"), View("Home", "2025/26"))
+    months = page.tables["review_completeness"]
+    assert months.height == 24 and months["period"][-1] == "2026-03"
+    july = months.filter(months["period"] == "2025-07").row(0, named=True)
+    august = months.filter(months["period"] == "2025-08").row(0, named=True)
+    assert (july["due"], july["reviewed"], july["coverage"]) == (2, 2, 1.0)
+    assert (august["due"], august["reviewed"], august["coverage"]) == (2, 0, 0.0)
+    # 2024-04: before any outcome was set, nothing is due and coverage is undefined
+    april = months.filter(months["period"] == "2024-04").row(0, named=True)
+    assert (april["due"], april["coverage"]) == (0, None)
