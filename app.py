@@ -2,10 +2,18 @@
 
 import streamlit as st
 
+from dashboard import web
 from dashboard.navigation import PAGE_ENTRIES
 from dashboard.strings import t
 
 st.set_page_config(page_title=t("app.title"), layout="wide")
+
+if web.settings().sign_in_required and not st.user.get("is_logged_in"):
+    # Streamlit's OpenID Connect login: the provider is configured in .streamlit/secrets.toml
+    st.title(t("app.title"))
+    st.write(t("access.prompt"))
+    st.button(t("access.sign_in"), on_click=st.login, type="primary")
+    st.stop()
 
 groups: dict[str, list] = {}
 for entry in PAGE_ENTRIES:

@@ -87,6 +87,11 @@ class Settings:
     name_providers: bool = _s(
         "disclosure.name_providers", "Name providers to a board audience.", default=False
     )
+    sign_in_required: bool = _s(
+        "access.sign_in_required",
+        "Ask everyone to sign in with the partnership's single sign-on (OpenID Connect) first.",
+        default=False,
+    )
     # targets and judgement
     targets: Mapping[str, float] = _s(
         "targets", "Targets by indicator id (e.g. no2_attainment = 0.75).", default_factory=dict

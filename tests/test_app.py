@@ -108,3 +108,12 @@ def test_review_completeness_by_month(tmp_path):
     # 2024-04: before any outcome was set, nothing is due and coverage is undefined
     april = months.filter(months["period"] == "2024-04").row(0, named=True)
     assert (april["due"], april["coverage"]) == (0, None)
+
+
+def test_sign_in_required_shows_only_the_sign_in(tmp_path, point_app):
+    folder = write_export(tmp_path / "export", tables(), EXTRACT)
+    point_app(folder, access={"sign_in_required": True})
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not app.exception
+    assert [b.label for b in app.button] == ["Sign in"]
+    assert not app.dataframe and not app.selectbox  # nothing of the data before signing in
