@@ -73,3 +73,19 @@ def wait_for_app(page, timeout_ms: int = 60_000) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
     )
     page.wait_for_timeout(500)
+
+
+def choose(page, label: str, value: str, attempts: int = 3) -> None:
+    """Pick `value` in the select box labelled `label`, as a person would: open it, type, Enter.
+
+    A click that lands while Streamlit is still redrawing the box is lost, so it is tried again."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label)
+    for _ in range(attempts):
+        box.click()
+        try:
+            page.locator('[role="listbox"]').wait_for(timeout=5_000)
+            break
+        except Exception:  # noqa: BLE001 - Playwright's timeout: the box did not open; try again
+            page.wait_for_timeout(500)
+    page.keyboard.type(value)
+    page.keyboard.press("Enter")

@@ -7,7 +7,7 @@ import pytest
 from dashboard.navigation import PAGE_ENTRIES
 from dashboard.sample import generate
 from dashboard.settings import SAMPLE_DIR
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, serve, wait_for_app
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, choose, serve, wait_for_app
 
 FIGURES = (
     '[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"], [data-testid="stDataFrame"]'
@@ -76,8 +76,7 @@ def test_filter_change_updates_the_url(app_url, browser):
     page = browser.new_page()
     page.goto(f"{app_url}/data_quality")
     wait_for_app(page)
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="Period").click()
-    page.locator('[role="option"]').filter(has_text="2024/25").click()
+    choose(page, "Period", "2024/25")
     page.wait_for_url("**period=2024%2F25**", timeout=30_000)
     wait_for_app(page)
     assert page.get_by_text("Page not found").count() == 0
@@ -96,3 +95,23 @@ def test_board_pack_button_makes_a_pdf(app_url, browser):
     path = info.value.path()
     assert path is not None and open(path, "rb").read(5) == b"%PDF-"
     page.close()
+
+
+def test_three_sessions_at_once_keep_their_own_views(app_url, browser):
+    """Three people in the app together, each changing the period: nobody's view leaks to another."""
+    periods = ["2024/25", "2023/24", "2022/23"]
+    contexts = [browser.new_context() for _ in periods]
+    pages = [c.new_page() for c in contexts]
+    for page in pages:
+        page.goto(f"{app_url}/")  # the overview names the period in its text
+    for page in pages:
+        wait_for_app(page)
+    for page, period in zip(pages, periods, strict=True):  # all three change before any settles
+        choose(page, "Period", period)
+    for page, period in zip(pages, periods, strict=True):
+        page.wait_for_url(f"**period={period.replace('/', '%2F')}**", timeout=60_000)
+        wait_for_app(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert period in page.locator('[data-testid="stMain"]').inner_text()  # its own figures
+    for context in contexts:
+        context.close()

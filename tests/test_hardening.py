@@ -147,3 +147,81 @@ def test_command_line_makes_no_network_calls(no_network, tmp_path, capsys):
     ):
         assert main([*args, "--data", str(folder), "--json"], env) in (0, 1)
     capsys.readouterr()
+
+
+# The running app: hostile links and text, and a new extract arriving mid-session.
+
+HOSTILE = [
+    "x' OR '1'='1",
+    "'; DROP TABLE people; --",
+    '<script>alert("x")</script>',
+    '"><img src=x onerror=alert(1)>',
+    "A" * 5000,
+]
+SCRIPT_TEXT = '<script>document.title="pwned"</script><b>bold?</b> I want to see my friends'
+
+
+def _run(script: str, params: dict | None = None):
+    from streamlit.testing.v1 import AppTest
+
+    if params:  # AppTest drops the link's parameters on switch_page, so open the page itself
+        app = AppTest.from_file(str(ROOT / "pages" / script), default_timeout=90)
+        app.query_params.update(params)
+        return app.run()
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    if script != "home.py":
+        app.switch_page(f"pages/{script}").run()
+    return app
+
+
+def _all_text(app) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "warning", "error", "info", "success")
+             for e in getattr(app, kind)]  # fmt: skip
+    parts += [str(df.value.to_dict()) for df in app.dataframe]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=["quote", "sql", "script", "html", "long"])
+def test_hostile_url_parameters_are_refused_with_a_message(tmp_path, point_app, value):
+    point_app(write_export(tmp_path / "e", tables(), EXTRACT))
+    params = {"period": value, "locality": value, "client_group": value, "partnership": value}
+    for script in ("home.py", "national_outcomes.py", "data_quality.py"):
+        app = _run(script, params)
+        assert not app.exception, (script, app.exception)
+        assert app.warning  # the unknown value is named, not used
+        assert app.selectbox(key="locality").value == "All"
+
+
+def test_outcome_text_with_markup_is_never_rendered(tmp_path, point_app):
+    from dashboard.navigation import PAGE_ENTRIES
+
+    data = tables()
+    data["personal_outcomes"][0]["outcome_text"] = SCRIPT_TEXT
+    point_app(write_export(tmp_path / "e", data, EXTRACT), disclosure={"audience": "internal"})
+    for entry in PAGE_ENTRIES:
+        if entry.script == "board_pack.py":
+            continue  # its own test renders the pack and searches it for outcome texts
+        app = _run(entry.script)
+        assert not app.exception, (entry.script, app.exception)
+        assert "pwned" not in _all_text(app) and "<script" not in _all_text(app), entry.script
+
+
+def test_new_extract_mid_session_is_opened_cleanly(tmp_path, point_app):
+    folder = write_export(tmp_path / "e", tables(), EXTRACT)
+    point_app(folder)
+    first = _run("data_quality.py")
+    assert not first.exception and not first.error
+    # The extract is replaced under the running app: handbacks vanish, people is truncated.
+    (folder / "handbacks.parquet").unlink()
+    people = (folder / "people.parquet").read_bytes()
+    (folder / "people.parquet").write_bytes(people[: len(people) // 2])
+    after = _run("data_quality.py")
+    assert not after.exception
+    messages = " ".join(e.value for e in after.error)
+    assert "people.parquet" in messages  # the page names the file and the problem
+    shown = after.dataframe[0].value  # the tables table: handbacks now absent
+    assert (
+        dict(zip(shown["table"], shown["status"], strict=True))["handbacks"] == "not in the export"
+    )
+    trends = _run("national_outcomes.py")  # a page that needs people says so, and does not crash
+    assert not trends.exception
