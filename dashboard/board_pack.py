@@ -30,11 +30,11 @@ from dashboard.export import Export
 from dashboard.framework import Indicator, load_framework
 from dashboard.indicators import indicator_series, indicator_values
 from dashboard.outcome_pages import (
-    _spc_options,
-    _trimmed,
     national_outcomes_page,
     outcome_trends_page,
     series_start,
+    spc_options,
+    trimmed,
 )
 from dashboard.outcomes import label_periods
 from dashboard.pages_data import PageData, View, data_quality, policy_for
@@ -201,7 +201,7 @@ def _indicator_chart(
     """One indicator's XmR chart at the finest grain disclosure allows (as the outcome trends page
     draws attainment), judged as the national outcomes page judges its icons."""
     grain, frame, note = disclosure.series_grain(
-        _trimmed(monthly), _trimmed(quarterly), policy, denominator="denominator",
+        trimmed(monthly), trimmed(quarterly), policy, denominator="denominator",
         numerator="numerator",
     )  # fmt: skip
     if frame is None:
@@ -215,7 +215,7 @@ def _indicator_chart(
         direction=direction,
         target=None if direction == "neutral" else settings.targets.get(indicator.id),
         provisional=drawn["provisional"].to_list(),
-        **_spc_options(settings, drawn),
+        **spc_options(settings, drawn),
     )
     unit = SPC_UNITS.get(indicator.unit, "")
     periods = t(f"outcome_pages.periods_{grain}")

@@ -14,10 +14,10 @@ from dashboard import disclosure
 from dashboard.contract import CARER_DOMAINS
 from dashboard.disclosure import Policy
 from dashboard.export import Export
-from dashboard.outcomes import attainment, attainment_breakdown, rate, series_periods
+from dashboard.outcomes import attainment, attainments, rate, series_periods, split_periods
 from dashboard.pages_data import PageData, View, policy_for
 from dashboard.palette import DARK_BLUE, TURQUOISE
-from dashboard.periods import add_months
+from dashboard.periods import Period, add_months
 from dashboard.query import run
 from dashboard.settings import Settings
 from dashboard.spc import reading, xmr
@@ -79,22 +79,23 @@ def _interval_rates(name: str, numerator: str, denominator: str) -> dict[str, tu
 def attainment_table(
     export: Export, view: View, policy: Policy, settings: Settings
 ) -> pl.DataFrame:
+    counted = attainments(
+        export.cursor(),
+        partnerships=[view.partnership],
+        periods=[view.p],
+        bys=EQUITY_BREAKDOWNS,
+        filters=view.filters,
+        framework_file=settings.framework_file,
+    )
     frames = [
-        attainment_breakdown(
-            export.cursor(),
-            partnership=view.partnership,
-            period=view.p,
-            by=b,
-            filters=view.filters,
-            framework_file=settings.framework_file,
-        ).select(
+        counted[b].select(
             pl.lit(b).alias("breakdown"),
             pl.col("grp").alias("group"),
             "met",
             "denominator",
             "reviewed",
             "due",
-        )  # fmt: skip
+        )
         for b in EQUITY_BREAKDOWNS
     ]
     df = with_wilson(pl.concat(frames), "met", "denominator", "rate")
@@ -274,7 +275,11 @@ def carers_page(
     page = PageData("carers", view)
     common = {"partnerships": [view.partnership], "by": "domain", "filters": view.filters,
               "framework_file": settings.framework_file}  # fmt: skip
-    domains = attainment(export.cursor(), periods=[view.p], **common)
+    months, quarters = _trend_periods(view.p.end, trend_months, policy)
+    domains, monthly, quarterly = split_periods(
+        attainment(export.cursor(), periods=[view.p, *months, *quarters], **common),
+        1, len(months), len(quarters),
+    )  # fmt: skip
     grid = pl.DataFrame({"grp": list(CARER_DOMAINS)})
     counts = ["met", "partly_met", "denominator", "due", "reviewed"]
     by_domain = grid.join(domains.select("grp", *counts), on="grp", how="left").with_columns(
@@ -301,7 +306,7 @@ def carers_page(
     )  # fmt: skip
     overall = page.tables["domains"].filter(pl.col("is_total")).row(0, named=True)
     page.sentences.append(_carers_summary(overall, policy))
-    _carer_trend(page, export, settings, policy, common, trend_months)
+    _carer_trend(page, settings, policy, monthly, quarterly)
     page.definitions = [(t("evaluation.def_carers_term"), t("evaluation.def_carers"))]
     return page
 
@@ -318,20 +323,23 @@ def _carers_summary(row: dict, policy: Policy) -> str:
     )  # fmt: skip
 
 
-def _series(export: Export, common: dict, start: date, end: date, grain: str) -> pl.DataFrame:
-    df = carer_counts(
-        attainment(export.cursor(), periods=series_periods(start, end, grain), **common)
-    )
-    return df.with_columns(rate("met", "denominator").alias("rate"))
+def _trend_periods(end: date, months: int, policy: Policy) -> tuple[list[Period], list[Period]]:
+    """The trend's months ending with P's month, and their quarters when a board may need them
+    (disclosure falls back to quarters only under control)."""
+    start = add_months(date(end.year, end.month, 1), 1 - months)
+    quarters = series_periods(start, end, "quarter") if policy.controlled else []
+    return series_periods(start, end, "month"), quarters
+
+
+def _series(counted: pl.DataFrame) -> pl.DataFrame:
+    return carer_counts(counted).with_columns(rate("met", "denominator").alias("rate"))
 
 
 def _carer_trend(
-    page: PageData, export: Export, settings: Settings, policy: Policy, common: dict, months: int
-) -> None:
-    end = page.view.p.end
-    start = add_months(date(end.year, end.month, 1), 1 - months)
-    monthly = _series(export, common, start, end, "month")
-    quarterly = _series(export, common, start, end, "quarter")
+    page: PageData, settings: Settings, policy: Policy, monthly: pl.DataFrame,
+    quarterly: pl.DataFrame,
+) -> None:  # fmt: skip
+    monthly, quarterly = _series(monthly), _series(quarterly)
     grain, shown, note = disclosure.series_grain(
         monthly, quarterly, policy, denominator="denominator", numerator="met"
     )

@@ -21,7 +21,7 @@ from dashboard.framework import DEFAULT_FRAMEWORK_FILE, load_framework
 from dashboard.outcomes import (
     NO_FILTERS,
     Filters,
-    attainment,
+    attainments,
     complete,
     label_periods,
     outcome_figures,
@@ -154,8 +154,10 @@ def indicator_values(
     smallest_count (the smallest positive count the value rests on, for disclosure control).
     """
     common = {"partnerships": partnerships, "periods": periods, "filters": filters}
-    by_outcome = attainment(con, **common, by="national_outcome", framework_file=framework_file)
-    by_group = attainment(con, **common, by="deprivation_group", framework_file=framework_file)
+    counted = attainments(
+        con, **common, bys=("national_outcome", "deprivation_group"), framework_file=framework_file
+    )
+    by_outcome, by_group = counted["national_outcome"], counted["deprivation_group"]
     pool = {
         "partnerships": partnerships,
         "starts": [p.start for p in periods],
@@ -370,7 +372,7 @@ def _record(row: dict, keys: tuple[str, ...]) -> dict:
     return out
 
 
-def _attainment_json(
+def attainment_json(
     overall: pl.DataFrame, by_outcome: pl.DataFrame, policy: Policy
 ) -> tuple[dict, pl.DataFrame]:
     """Overall and by national outcome, protected together: the overall row is their total."""
@@ -432,9 +434,7 @@ def _hidden_if_small(row: dict, column: str, smallest: str, policy: Policy) -> N
         row["suppressed"] = True
 
 
-def _indicator_json(
-    table: pl.DataFrame, attainment_protected: pl.DataFrame, policy: Policy
-) -> list:
+def indicator_json(table: pl.DataFrame, attainment_protected: pl.DataFrame, policy: Policy) -> list:
     """Indicator rows; counts as integers; board suppression of every count-based figure."""
     flags = {r["grp"]: r for r in attainment_protected.to_dicts() if not r["is_total"]}
     out = []
@@ -502,7 +502,7 @@ def figures_json(
         framework_file=framework_file,
         min_hours=min_hours,
     )
-    attainment_block, attainment_protected = _attainment_json(
+    attainment_block, attainment_protected = attainment_json(
         figs.overall, figs.by_national_outcome, policy
     )
     return {
@@ -514,5 +514,5 @@ def figures_json(
         "attainment": attainment_block,
         "distance_travelled": _distance_json(figs.distance, policy),
         "review_coverage": _coverage_json(figs.overall, policy),
-        "indicators": _indicator_json(table, attainment_protected, policy),
+        "indicators": indicator_json(table, attainment_protected, policy),
     }

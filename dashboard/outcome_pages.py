@@ -26,13 +26,20 @@ from dashboard.indicators import (
     DEFAULT_GAP_TARGET,
     GAP_ID,
     SPEND_IDS,
-    _attainment_json,
-    _indicator_json,
+    attainment_json,
+    indicator_json,
     indicator_series,
     indicator_table,
     read_benchmark,
 )
-from dashboard.outcomes import Grain, attainment, distance_travelled, series_periods
+from dashboard.outcomes import (
+    Grain,
+    attainment,
+    attainments,
+    distance_travelled,
+    series_periods,
+    split_periods,
+)
 from dashboard.pages_data import PageData, View, policy_for
 from dashboard.periods import add_months
 from dashboard.settings import Settings
@@ -186,14 +193,14 @@ def _window(export: Export, view: View, months: int) -> date:
     return series_start(first, view.p.end, months)
 
 
-def _trimmed(df: pl.DataFrame) -> pl.DataFrame:
+def trimmed(df: pl.DataFrame) -> pl.DataFrame:
     """From the first period with a reviewed outcome: months before any review are not a signal,
     and for a board they would push the whole series to a coarser grain for nothing."""
     started = (pl.col("denominator") > 0).cum_max()
     return df.filter(started)
 
 
-def _spc_options(settings: Settings, df: pl.DataFrame) -> dict:
+def spc_options(settings: Settings, df: pl.DataFrame) -> dict:
     starts, ends = df["period_start"].to_list(), df["period_end"].to_list()
     return {
         "trend_len": settings.spc_trend_len,
@@ -266,7 +273,7 @@ def _trend(
         drawn[measure].to_list(),
         direction=direction,
         target=target,
-        **_spc_options(settings, drawn),
+        **spc_options(settings, drawn),
     )
     periods = t(f"outcome_pages.periods_{grain}")
     point = latest(result)
@@ -298,15 +305,19 @@ def _trend(
     return chart, table
 
 
-def _series(export: Export, settings: Settings, view: View, start: date, grain: Grain):
+def _series(
+    export: Export, settings: Settings, view: View, start: date, grains: Sequence[Grain]
+) -> list[pl.DataFrame]:
+    """The attainment series at each grain, counted in one query and each trimmed."""
+    lists = [series_periods(start, view.p.end, g) for g in grains]
     df = attainment(
         export.cursor(),
         partnerships=[view.partnership],
-        periods=series_periods(start, view.p.end, grain),
+        periods=[p for ps in lists for p in ps],
         filters=view.filters,
         framework_file=settings.framework_file,
     )
-    return _trimmed(df)
+    return [trimmed(part) for part in split_periods(df, *map(len, lists))]
 
 
 def _breakdown_frame(
@@ -321,8 +332,9 @@ def _breakdown_frame(
         "framework_file": settings.framework_file,
     }
     con = export.cursor()
-    groups = attainment(con, **common, by=by).with_columns(is_total=pl.lit(False))
-    total = attainment(con, **common).with_columns(is_total=pl.lit(True), grp=pl.lit(None))
+    counted = attainments(con, **common, bys=(by, "all"))
+    groups = counted[by].with_columns(is_total=pl.lit(False))
+    total = counted["all"].with_columns(is_total=pl.lit(True), grp=pl.lit(None))
     framework = load_framework(settings.framework_file)
     both = pl.concat([groups, total.select(groups.columns)])
     labels = _group_labels(by, groups["grp"].to_list(), framework) + [t("web.all")]
@@ -483,9 +495,12 @@ def outcome_trends_page(
     policy = policy_for(settings)
     page = PageData("outcome-trends", view)
     start = _window(export, view, months)
-    monthly = _series(export, settings, view, start, "month")
     # a board series too thin by month is drawn by quarter; internal figures never need quarters
-    quarterly = _series(export, settings, view, start, "quarter") if policy.controlled else monthly
+    if policy.controlled:
+        monthly, quarterly = _series(export, settings, view, start, ("month", "quarter"))
+    else:
+        (monthly,) = _series(export, settings, view, start, ("month",))
+        quarterly = monthly
     specs = (
         ("rate", "met", "increase", settings.targets.get(overall_target_key)),
         ("partly_met_rate", "partly_met", "neutral", None),
@@ -542,7 +557,7 @@ def _icons(series: pl.DataFrame, settings: Settings) -> dict[str, Icons]:
             direction=direction,
             target=None if direction == "neutral" else targets.get(indicator_id),
             provisional=drawn["provisional"].to_list(),
-            **_spc_options(settings, drawn),
+            **spc_options(settings, drawn),
         )
         if indicator_id in bands:
             judged = band_assurance(result, *bands[indicator_id])
@@ -572,7 +587,7 @@ def _indicator_frame(
     exact_table: pl.DataFrame, records: list[dict], icons: Mapping[str, Icons], framework: Framework
 ) -> pl.DataFrame:
     """One row per indicator with its figures as text in their own units. A figure is flagged as
-    hidden where the board record (indicators._indicator_json) left out a figure that exists."""
+    hidden where the board record (indicators.indicator_json) left out a figure that exists."""
     exact_rows = {r["indicator_id"]: r for r in exact_table.to_dicts()}
     outcomes = {o.number: o for o in framework.outcomes}
     rows = []
@@ -617,7 +632,7 @@ def national_outcomes_page(
         settings.benchmark_file) else None  # fmt: skip
     exact_table = indicator_table(con, period=view.p, comparators=list(settings.comparators) or None,
                                   targets=settings.targets, benchmark=benchmark, **common)  # fmt: skip
-    records = _indicator_json(
+    records = indicator_json(
         exact_table, _protected_attainment(export, settings, view, policy), policy
     )
     series = indicator_series(con, start=_window(export, view, months), end=view.p.end, **common)
@@ -640,6 +655,5 @@ def _protected_attainment(
     so an attainment indicator is hidden on this page exactly when it is in the board JSON."""
     common = {"partnerships": [view.partnership], "periods": [view.p], "filters": view.filters,
               "framework_file": settings.framework_file}  # fmt: skip
-    overall = attainment(export.cursor(), **common)
-    by_outcome = attainment(export.cursor(), **common, by="national_outcome")
-    return _attainment_json(overall, by_outcome, policy)[1]
+    counted = attainments(export.cursor(), **common, bys=("all", "national_outcome"))
+    return attainment_json(counted["all"], counted["national_outcome"], policy)[1]

@@ -25,7 +25,7 @@ from dashboard import disclosure
 from dashboard.disclosure import Policy, flag
 from dashboard.export import Export
 from dashboard.indicators import is_provisional
-from dashboard.outcomes import NO_FILTERS, Filters, attainment
+from dashboard.outcomes import NO_FILTERS, Filters, attainments, split_periods
 from dashboard.pages_data import PageData, View, policy_for
 from dashboard.periods import Period, add_months, months_in, quarters_in
 from dashboard.query import run
@@ -38,6 +38,7 @@ from dashboard.strings import t
 HOUR_SERVICES = ("home_care", "reablement", "personal_assistant")  # plans with planned hours
 BREAKDOWNS = ("locality", "service_type", "sds_option", "provider", "lot")
 SPOT_BREAKDOWNS = ("locality", "service_type", "paid_provider")
+VALUE_BREAKDOWNS = ("service_type", "lot")  # attainment beside weekly cost
 PROVIDER_BREAKDOWNS = ("provider", "paid_provider")
 DEFAULT_SERIES_MONTHS = 36  # months of history in the SPC charts, ending with the period
 DEFAULT_BUDGET_BAND = (0.95, 1.05)  # utilisation judged good inside this band
@@ -356,19 +357,19 @@ def value_table(
 
 
 def value_outcomes(
-    con: duckdb.DuckDBPyConnection, partnership: str, period: Period, breakdown: str,
+    con: duckdb.DuckDBPyConnection, partnership: str, period: Period, breakdowns: Sequence[str],
     filters: Filters,
-) -> pl.DataFrame:  # fmt: skip
-    """met and denominator per group ("all" for everyone), by the plan's service type or lot."""
-    common = {"partnerships": [partnership], "periods": [period], "filters": filters}
-    overall = attainment(con, **common).select("grp", "met", "denominator")
-    if breakdown == "service_type":
-        groups = attainment(con, **common, by="service_type").select("grp", "met", "denominator")
-    else:
-        groups = run(con, "spend_attainment_lot", partnership=partnership, start=period.start,
-                     end=period.end, **filters.params())  # fmt: skip
-    return pl.concat([groups.cast({"met": pl.Int64, "denominator": pl.Int64}),
-                      overall.cast({"met": pl.Int64, "denominator": pl.Int64})])  # fmt: skip
+) -> dict[str, pl.DataFrame]:  # fmt: skip
+    """Per breakdown (the plan's service type or lot), met and denominator per group with the
+    "all" row for everyone, all counted in one query."""
+    counted = attainments(con, partnerships=[partnership], periods=[period],
+                          bys=("all", *breakdowns), filters=filters)  # fmt: skip
+    return {
+        b: pl.concat([counted[b], counted["all"]])
+        .select("grp", "met", "denominator")
+        .cast({"met": pl.Int64, "denominator": pl.Int64})
+        for b in breakdowns
+    }
 
 
 # --- series and SPC -------------------------------------------------------------------------------
@@ -393,11 +394,33 @@ def series_periods(period: Period, extract: date, months: int) -> tuple[list[Per
     return months_in(start, end), quarters_in(start, end)
 
 
-def series_table(
-    figs: pl.DataFrame, periods: Sequence[Period], extract: date, lag_weeks: int
+def spend_series(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    partnership: str,
+    periods: Sequence[Period],
+    filters: Filters = NO_FILTERS,
 ) -> pl.DataFrame:
-    """One row per period from the first with a plan or a payment: spend, budget, utilisation,
-    the people behind them and whether spend for it is still arriving (provisional)."""
+    """Spend, planned budget, the people behind each and utilisation per period index p: only
+    what the charts need, so months and quarters together cost one query."""
+    df = run(
+        con,
+        "spend_series",
+        partnership=partnership,
+        starts=[p.start for p in periods],
+        ends=[p.end for p in periods],
+        **filters.params(),
+    )
+    return df.with_columns(
+        pl.col("p").cast(pl.Int64), _ratio("spend", "budget").alias("utilisation")
+    )
+
+
+def series_table(
+    series: pl.DataFrame, periods: Sequence[Period], extract: date, lag_weeks: int
+) -> pl.DataFrame:
+    """One row per period (`spend_series` rows) from the first with a plan or a payment: spend,
+    budget, utilisation, the people behind them and whether spend for it is still arriving."""
     labels = pl.DataFrame(
         {
             "p": range(1, len(periods) + 1),
@@ -407,8 +430,7 @@ def series_table(
         schema_overrides={"p": pl.Int64},
     )
     df = (
-        figs.filter(pl.col("breakdown") == "all")
-        .join(labels, on="p")
+        series.join(labels, on="p")
         .sort("p")
         .with_columns(pl.min_horizontal("people", "plan_people").alias("fewest_people"))
     )
@@ -582,13 +604,16 @@ def spend_page(
     for b in SPOT_BREAKDOWNS:
         page.tables[f"spot_by_{b.removeprefix('paid_')}"] = spot_table(figs, b, policy, providers)
     page.tables["hours"] = hours_table(figs, policy)
-    for b in ("service_type", "lot"):
-        outcomes = value_outcomes(con, view.partnership, view.p, b, view.filters)
-        page.tables[f"value_by_{b}"] = value_table(figs, outcomes, b, policy)
+    outcomes = value_outcomes(con, view.partnership, view.p, VALUE_BREAKDOWNS, view.filters)
+    for b, counted in outcomes.items():
+        page.tables[f"value_by_{b}"] = value_table(figs, counted, b, policy)
     months, quarters = series_periods(view.p, export.extract_date, series_months)
+    both = spend_series(con, periods=[*months, *quarters], **common)
     monthly, quarterly = (
-        series_table(spend_figures(con, periods=ps, **common), ps, export.extract_date, lag)
-        for ps in (months, quarters)
+        series_table(part, ps, export.extract_date, lag)
+        for part, ps in zip(
+            split_periods(both, len(months), len(quarters)), (months, quarters), strict=True
+        )
     )
     page.charts, page.tables["series"], readings = spend_charts(
         monthly, quarterly, policy, settings, band

@@ -2,35 +2,31 @@
 -- Budget utilisation (metrics.md, outcome 9): spend in P (amount_gbp of lines whose period_start
 -- falls in P; a line belongs with its own person_id, recoveries count as negative) ÷ planned
 -- budget in P (Σ weekly_budget_gbp × days the plan is active within P ÷ 7; NULL budget counts as
--- 0). data_gap: plans active in P with no weekly budget.
+-- 0). data_gap: plans active in P with no weekly budget. Reads plan_facts and spend_facts
+-- (dashboard/precompute.py): plans and lines already joined to person and area.
 WITH periods AS (
     SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,
            generate_subscripts($starts, 1) AS p
 ),
-people_in AS (
-    SELECT pe.person_id, a.partnership
-    FROM people pe
-    JOIN areas a ON a.area_code = pe.area_code
-    WHERE list_contains($partnerships, a.partnership)
-      AND ($locality IS NULL OR a.locality = $locality)
-      AND ($client_group IS NULL OR pe.client_group = $client_group)
-),
 plans AS (
-    SELECT sp.*, pi.partnership
-    FROM support_plans sp
-    JOIN people_in pi ON pi.person_id = sp.person_id
-    WHERE ($service_type IS NULL OR sp.service_type = $service_type)
-      AND ($sds_option IS NULL OR sp.sds_option = $sds_option)
+    SELECT pf.*
+    FROM plan_facts pf
+    WHERE list_contains($partnerships, pf.partnership)
+      AND ($locality IS NULL OR pf.locality = $locality)
+      AND ($client_group IS NULL OR pf.client_group = $client_group)
+      AND ($service_type IS NULL OR pf.service_type = $service_type)
+      AND ($sds_option IS NULL OR pf.sds_option = $sds_option)
 ),
 spent AS (
-    SELECT pi.partnership, per.p, sum(bs.amount_gbp) AS spend
-    FROM budget_spend bs
-    JOIN people_in pi ON pi.person_id = bs.person_id
-    JOIN support_plans sp ON sp.plan_id = bs.plan_id
-    JOIN periods per ON bs.period_start BETWEEN per.p_start AND per.p_end
-    WHERE ($service_type IS NULL OR sp.service_type = $service_type)
-      AND ($sds_option IS NULL OR sp.sds_option = $sds_option)
-    GROUP BY pi.partnership, per.p
+    SELECT f.partnership, per.p, sum(f.amount_gbp) AS spend
+    FROM spend_facts f
+    JOIN periods per ON f.period_start BETWEEN per.p_start AND per.p_end
+    WHERE list_contains($partnerships, f.partnership)
+      AND ($locality IS NULL OR f.locality = $locality)
+      AND ($client_group IS NULL OR f.client_group = $client_group)
+      AND ($service_type IS NULL OR f.service_type = $service_type)
+      AND ($sds_option IS NULL OR f.sds_option = $sds_option)
+    GROUP BY f.partnership, per.p
 ),
 planned AS (
     SELECT pl.partnership, per.p,

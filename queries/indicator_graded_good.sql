@@ -2,20 +2,19 @@
 -- Care services graded good or better: providers with at least one plan (of a person in the
 -- partnership) active at the end of P whose quality_grade >= 4 ÷ those of them with a grade.
 -- data_gap: such providers with no grade (or missing from the providers table).
+-- Reads plan_facts (dashboard/precompute.py): plans already joined to person and area.
 WITH periods AS (
     SELECT unnest($as_ats)::DATE AS as_at, generate_subscripts($as_ats, 1) AS p
 ),
 in_use AS (
-    SELECT DISTINCT a.partnership, per.p, sp.provider_id
-    FROM support_plans sp
-    JOIN people pe ON pe.person_id = sp.person_id
-    JOIN areas a ON a.area_code = pe.area_code
+    SELECT DISTINCT sp.partnership, per.p, sp.provider_id
+    FROM plan_facts sp
     JOIN periods per
       ON sp.start_date <= per.as_at AND (sp.end_date IS NULL OR sp.end_date > per.as_at)
-    WHERE list_contains($partnerships, a.partnership)
+    WHERE list_contains($partnerships, sp.partnership)
       AND sp.provider_id IS NOT NULL
-      AND ($locality IS NULL OR a.locality = $locality)
-      AND ($client_group IS NULL OR pe.client_group = $client_group)
+      AND ($locality IS NULL OR sp.locality = $locality)
+      AND ($client_group IS NULL OR sp.client_group = $client_group)
       AND ($service_type IS NULL OR sp.service_type = $service_type)
       AND ($sds_option IS NULL OR sp.sds_option = $sds_option)
 )

@@ -3,20 +3,19 @@
 -- personal_assistant plans add up to >= $min_hours weekly hours (NULL hours count as 0 and are
 -- reported as a data gap) ÷ (those + people with an active care_home plan); a person with both
 -- counts once, at home. A plan is active at d when start_date <= d < end_date (NULL = open).
+-- Reads plan_facts (dashboard/precompute.py): plans already joined to person and area.
 WITH periods AS (
     SELECT unnest($as_ats)::DATE AS as_at, generate_subscripts($as_ats, 1) AS p
 ),
 active AS (
-    SELECT a.partnership, per.p, sp.person_id, sp.service_type, sp.weekly_hours
-    FROM support_plans sp
-    JOIN people pe ON pe.person_id = sp.person_id
-    JOIN areas a ON a.area_code = pe.area_code
+    SELECT sp.partnership, per.p, sp.person_id, sp.service_type, sp.weekly_hours
+    FROM plan_facts sp
     JOIN periods per
       ON sp.start_date <= per.as_at AND (sp.end_date IS NULL OR sp.end_date > per.as_at)
-    WHERE list_contains($partnerships, a.partnership)
+    WHERE list_contains($partnerships, sp.partnership)
       AND sp.service_type IN ('home_care', 'reablement', 'personal_assistant', 'care_home')
-      AND ($locality IS NULL OR a.locality = $locality)
-      AND ($client_group IS NULL OR pe.client_group = $client_group)
+      AND ($locality IS NULL OR sp.locality = $locality)
+      AND ($client_group IS NULL OR sp.client_group = $client_group)
       AND ($service_type IS NULL OR sp.service_type = $service_type)
       AND ($sds_option IS NULL OR sp.sds_option = $sds_option)
 ),

@@ -2,23 +2,21 @@
 -- On-contract spend (metrics.md, outcome 9): amount_gbp of on-contract lines whose period_start
 -- falls in P ÷ amount_gbp of all such lines, both over lines of plans other than SDS option 1
 -- (a direct payment is the person's own purchasing). A line belongs with its own person_id.
+-- Reads spend_facts (dashboard/precompute.py): lines already joined to person, area and plan.
 WITH periods AS (
     SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,
            generate_subscripts($starts, 1) AS p
 )
-SELECT a.partnership, per.p,
-       coalesce(sum(bs.amount_gbp) FILTER (WHERE bs.on_contract), 0.0) AS numerator,
-       sum(bs.amount_gbp) AS denominator,
+SELECT f.partnership, per.p,
+       coalesce(sum(f.amount_gbp) FILTER (WHERE f.on_contract), 0.0) AS numerator,
+       sum(f.amount_gbp) AS denominator,
        0 AS data_gap
-FROM budget_spend bs
-JOIN people pe ON pe.person_id = bs.person_id
-JOIN areas a ON a.area_code = pe.area_code
-JOIN support_plans sp ON sp.plan_id = bs.plan_id
-JOIN periods per ON bs.period_start BETWEEN per.p_start AND per.p_end
-WHERE list_contains($partnerships, a.partnership)
-  AND sp.sds_option <> 1
-  AND ($locality IS NULL OR a.locality = $locality)
-  AND ($client_group IS NULL OR pe.client_group = $client_group)
-  AND ($service_type IS NULL OR sp.service_type = $service_type)
-  AND ($sds_option IS NULL OR sp.sds_option = $sds_option)
-GROUP BY a.partnership, per.p
+FROM spend_facts f
+JOIN periods per ON f.period_start BETWEEN per.p_start AND per.p_end
+WHERE list_contains($partnerships, f.partnership)
+  AND f.sds_option <> 1
+  AND ($locality IS NULL OR f.locality = $locality)
+  AND ($client_group IS NULL OR f.client_group = $client_group)
+  AND ($service_type IS NULL OR f.service_type = $service_type)
+  AND ($sds_option IS NULL OR f.sds_option = $sds_option)
+GROUP BY f.partnership, per.p

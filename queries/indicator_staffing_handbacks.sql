@@ -2,19 +2,18 @@
 -- Staffing handbacks (metrics.md, outcome 8): handbacks dated in P with reason staffing of
 -- home_care or reablement plans (through the plan's person), and the number of such plans active
 -- at the end of P; the indicator is numerator ÷ denominator × 100 × 365 ÷ days in P.
+-- Reads plan_facts (dashboard/precompute.py): plans already joined to person and area.
 WITH periods AS (
     SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,
            unnest($as_ats)::DATE AS as_at, generate_subscripts($starts, 1) AS p
 ),
 plans AS (
-    SELECT sp.plan_id, sp.start_date, sp.end_date, a.partnership
-    FROM support_plans sp
-    JOIN people pe ON pe.person_id = sp.person_id
-    JOIN areas a ON a.area_code = pe.area_code
-    WHERE list_contains($partnerships, a.partnership)
+    SELECT sp.plan_id, sp.start_date, sp.end_date, sp.partnership
+    FROM plan_facts sp
+    WHERE list_contains($partnerships, sp.partnership)
       AND sp.service_type IN ('home_care', 'reablement')
-      AND ($locality IS NULL OR a.locality = $locality)
-      AND ($client_group IS NULL OR pe.client_group = $client_group)
+      AND ($locality IS NULL OR sp.locality = $locality)
+      AND ($client_group IS NULL OR sp.client_group = $client_group)
       AND ($service_type IS NULL OR sp.service_type = $service_type)
       AND ($sds_option IS NULL OR sp.sds_option = $sds_option)
 ),

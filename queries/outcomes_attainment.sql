@@ -1,10 +1,12 @@
--- Grain: one row per partnership × period (p, 1-based index into $starts/$ends) × group of $by.
+-- Grain: one row per partnership × period (p, 1-based index into $starts/$ends) × breakdown (each
+-- of $bys) × group.
 -- Attainment (latest review in P per outcome, ties broken by the greatest review_id as a string)
 -- and review coverage (due / reviewed) for the personal outcomes of people in $partnerships,
 -- in one pass so both share the same population and grouping (metrics.md, Personal outcomes).
 -- An outcome belongs with its own person_id's area; service type, SDS option, lot and provider are
 -- its plan's.
 -- Filters are nullable: NULL means no filter. $xw_domains/$xw_outcomes: the default crosswalk.
+-- Reads outcome_facts (dashboard/precompute.py): outcomes already joined to person, area and plan.
 WITH periods AS (
     SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,
            generate_subscripts($starts, 1) AS p
@@ -13,22 +15,15 @@ crosswalk AS (
     SELECT unnest($xw_domains) AS domain, unnest($xw_outcomes) AS default_outcome
 ),
 scoped AS (
-    SELECT o.outcome_id, o.set_date, o.domain,
-           coalesce(o.national_outcome, x.default_outcome) AS national_outcome,
-           sp.service_type, sp.sds_option, sp.lot_id, sp.provider_id,
-           sp.start_date AS plan_start, sp.end_date AS plan_end,
-           pe.birth_year, pe.sex, pe.client_group,
-           a.partnership, a.locality, a.deprivation_decile, a.urban_rural
-    FROM personal_outcomes o
-    JOIN people pe ON pe.person_id = o.person_id
-    JOIN areas a ON a.area_code = pe.area_code
-    JOIN support_plans sp ON sp.plan_id = o.plan_id
-    LEFT JOIN crosswalk x ON x.domain = o.domain
-    WHERE list_contains($partnerships, a.partnership)
-      AND ($locality IS NULL OR a.locality = $locality)
-      AND ($client_group IS NULL OR pe.client_group = $client_group)
-      AND ($service_type IS NULL OR sp.service_type = $service_type)
-      AND ($sds_option IS NULL OR sp.sds_option = $sds_option)
+    SELECT f.* EXCLUDE (national_outcome),
+           coalesce(f.national_outcome, x.default_outcome) AS national_outcome
+    FROM outcome_facts f
+    LEFT JOIN crosswalk x ON x.domain = f.domain
+    WHERE list_contains($partnerships, f.partnership)
+      AND ($locality IS NULL OR f.locality = $locality)
+      AND ($client_group IS NULL OR f.client_group = $client_group)
+      AND ($service_type IS NULL OR f.service_type = $service_type)
+      AND ($sds_option IS NULL OR f.sds_option = $sds_option)
 ),
 reviews AS (
     -- one review per outcome and day: the greatest review_id, so "latest" is well defined
@@ -53,12 +48,21 @@ candidates AS (
       ON s.set_date <= per.p_end AND s.plan_start <= per.p_end
      AND (s.plan_end IS NULL OR s.plan_end > per.p_start)
 ),
+stopped AS (
+    -- each no_longer_relevant review, and the day of the outcome's next review (if any): while
+    -- it is the latest review, periods starting after it and up to that day are not due
+    SELECT outcome_id, review_date, lead(review_date) OVER (
+               PARTITION BY outcome_id ORDER BY review_date) AS next_date, status
+    FROM reviews
+    QUALIFY status = 'no_longer_relevant'
+),
 due AS (
     -- ... and its latest review before P (if any) is not no_longer_relevant
     SELECT c.outcome_id, c.p
     FROM candidates c
-    ASOF LEFT JOIN reviews r ON c.outcome_id = r.outcome_id AND c.p_start > r.review_date
-    WHERE r.status IS DISTINCT FROM 'no_longer_relevant'
+    ANTI JOIN stopped x
+      ON x.outcome_id = c.outcome_id AND x.review_date < c.p_start
+     AND (x.next_date IS NULL OR x.next_date >= c.p_start)
 ),
 flagged AS (
     SELECT coalesce(l.outcome_id, d.outcome_id) AS outcome_id, coalesce(l.p, d.p) AS p,
@@ -67,8 +71,8 @@ flagged AS (
     FULL JOIN due d ON d.outcome_id = l.outcome_id AND d.p = l.p
 ),
 grouped AS (
-    SELECT f.p, f.status, f.is_due, s.partnership,
-           CASE $by
+    SELECT f.p, f.status, f.is_due, s.partnership, b.breakdown,
+           CASE b.breakdown
                WHEN 'all' THEN 'all'
                WHEN 'national_outcome' THEN CAST(s.national_outcome AS VARCHAR)
                WHEN 'domain' THEN s.domain
@@ -94,8 +98,9 @@ grouped AS (
     FROM flagged f
     JOIN scoped s ON s.outcome_id = f.outcome_id
     JOIN periods per ON per.p = f.p
+    CROSS JOIN (SELECT unnest($bys) AS breakdown) b
 )
-SELECT partnership, p, grp,
+SELECT partnership, p, breakdown, grp,
        count(*) FILTER (WHERE status = 'met') AS met,
        count(*) FILTER (WHERE status = 'partly_met') AS partly_met,
        count(*) FILTER (WHERE status = 'not_met') AS not_met,
@@ -104,6 +109,8 @@ SELECT partnership, p, grp,
        count(*) FILTER (WHERE is_due) AS due,
        count(*) FILTER (WHERE is_due AND status IS NOT NULL) AS reviewed
 FROM grouped
-WHERE $by = 'all' OR grp IS NOT NULL
-GROUP BY partnership, p, grp
-ORDER BY partnership, p, grp
+-- an outcome outside every group of a breakdown is left out (deciles 3–8 of deprivation_group),
+-- but one whose plan has no lot or provider is counted in that breakdown's NULL group
+WHERE grp IS NOT NULL OR breakdown IN ('lot', 'provider')
+GROUP BY partnership, p, breakdown, grp
+ORDER BY partnership, p, breakdown, grp

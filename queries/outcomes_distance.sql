@@ -3,22 +3,20 @@
 -- over an outcome's scored reviews on or before the end of P (ordered by review_date, review_id),
 -- for outcomes in P's attainment denominator with at least two such reviews. Scores of different
 -- tools never meet: a NULL score_tool is its own tool ("not recorded"), so the total's mean is
--- given only when every score came from one tool (or all from none).
+-- given only when every score came from one tool (or all from none). Reads outcome_facts
+-- (dashboard/precompute.py): outcomes already joined to person, area and plan.
 WITH periods AS (
     SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,
            generate_subscripts($starts, 1) AS p
 ),
 scoped AS (
-    SELECT o.outcome_id, a.partnership
-    FROM personal_outcomes o
-    JOIN people pe ON pe.person_id = o.person_id
-    JOIN areas a ON a.area_code = pe.area_code
-    JOIN support_plans sp ON sp.plan_id = o.plan_id
-    WHERE list_contains($partnerships, a.partnership)
-      AND ($locality IS NULL OR a.locality = $locality)
-      AND ($client_group IS NULL OR pe.client_group = $client_group)
-      AND ($service_type IS NULL OR sp.service_type = $service_type)
-      AND ($sds_option IS NULL OR sp.sds_option = $sds_option)
+    SELECT f.outcome_id, f.partnership
+    FROM outcome_facts f
+    WHERE list_contains($partnerships, f.partnership)
+      AND ($locality IS NULL OR f.locality = $locality)
+      AND ($client_group IS NULL OR f.client_group = $client_group)
+      AND ($service_type IS NULL OR f.service_type = $service_type)
+      AND ($sds_option IS NULL OR f.sds_option = $sds_option)
 ),
 counted AS (
     -- outcomes in P's attainment denominator: latest review in P is not no_longer_relevant

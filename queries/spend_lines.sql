@@ -5,27 +5,42 @@
 -- line's own provider_id. Kinds: direct payment = plan under SDS option 1; otherwise on contract or
 -- spot purchase by the line's on_contract. Recoveries (negative amounts) are also summed apart.
 -- Hours figures are over lines of plans of the $hour_services. Filters: NULL means no filter.
+-- Reads spend_facts (dashboard/precompute.py): the lines already joined to person, area and plan.
 WITH periods AS (
     SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,
            generate_subscripts($starts, 1) AS p
 ),
 lines AS (
-    SELECT bs.person_id, bs.amount_gbp AS amount, bs.hours_delivered, per.p,
-           list_contains($hour_services, sp.service_type) AS hour_based,
-           CASE WHEN sp.sds_option = 1 THEN 'direct_payment'
-                WHEN bs.on_contract THEN 'on_contract' ELSE 'spot' END AS kind,
-           a.locality, sp.service_type, CAST(sp.sds_option AS VARCHAR) AS sds_option,
-           sp.lot_id, sp.provider_id, bs.provider_id AS paid_provider
-    FROM budget_spend bs
-    JOIN people pe ON pe.person_id = bs.person_id
-    JOIN areas a ON a.area_code = pe.area_code
-    JOIN support_plans sp ON sp.plan_id = bs.plan_id
-    JOIN periods per ON bs.period_start BETWEEN per.p_start AND per.p_end
-    WHERE a.partnership = $partnership
-      AND ($locality IS NULL OR a.locality = $locality)
-      AND ($client_group IS NULL OR pe.client_group = $client_group)
-      AND ($service_type IS NULL OR sp.service_type = $service_type)
-      AND ($sds_option IS NULL OR sp.sds_option = $sds_option)
+    SELECT f.person_id, f.amount_gbp AS amount, f.hours_delivered, per.p,
+           list_contains($hour_services, f.service_type) AS hour_based,
+           CASE WHEN f.sds_option = 1 THEN 'direct_payment'
+                WHEN f.on_contract THEN 'on_contract' ELSE 'spot' END AS kind,
+           f.locality, f.service_type, CAST(f.sds_option AS VARCHAR) AS sds_option,
+           f.lot_id, f.provider_id, f.paid_provider
+    FROM spend_facts f
+    JOIN periods per ON f.period_start BETWEEN per.p_start AND per.p_end
+    WHERE f.partnership = $partnership
+      AND ($locality IS NULL OR f.locality = $locality)
+      AND ($client_group IS NULL OR f.client_group = $client_group)
+      AND ($service_type IS NULL OR f.service_type = $service_type)
+      AND ($sds_option IS NULL OR f.sds_option = $sds_option)
+),
+per_person AS (
+    -- each person's lines summed per group key first, so the breakdowns fan out fewer rows
+    SELECT p, person_id, hour_based, kind, locality, service_type, sds_option, lot_id,
+           provider_id, paid_provider,
+           count(*) AS lines,
+           sum(amount) AS spend,
+           sum(amount) FILTER (WHERE amount > 0) AS payments,
+           sum(amount) FILTER (WHERE amount < 0) AS recoveries,
+           count(*) FILTER (WHERE amount < 0) AS recovery_lines,
+           sum(hours_delivered) FILTER (WHERE hour_based) AS hours_delivered,
+           sum(amount) FILTER (WHERE hour_based AND hours_delivered IS NOT NULL) AS hourly_spend,
+           count(*) FILTER (WHERE hour_based AND hours_delivered IS NOT NULL) AS hourly_lines,
+           count(*) FILTER (WHERE hour_based AND hours_delivered IS NULL AND amount > 0)
+               AS hours_gap_lines
+    FROM lines
+    GROUP BY ALL
 ),
 grouped AS (
     SELECT l.*, b.breakdown,
@@ -38,30 +53,27 @@ grouped AS (
                WHEN 'provider' THEN l.provider_id
                WHEN 'paid_provider' THEN l.paid_provider
            END AS grp
-    FROM lines l
+    FROM per_person l
     CROSS JOIN (SELECT unnest($breakdowns) AS breakdown) b
 )
 SELECT p, breakdown, grp,
        count(DISTINCT person_id) AS people,
-       count(*) AS lines,
-       sum(amount) AS spend,
-       coalesce(sum(amount) FILTER (WHERE amount > 0), 0.0) AS payments,
-       coalesce(sum(amount) FILTER (WHERE amount < 0), 0.0) AS recoveries,
-       count(*) FILTER (WHERE amount < 0) AS recovery_lines,
-       count(DISTINCT person_id) FILTER (WHERE amount < 0) AS recovery_people,
-       coalesce(sum(amount) FILTER (WHERE kind = 'on_contract'), 0.0) AS on_contract_gbp,
+       sum(lines)::BIGINT AS lines,
+       sum(spend) AS spend,
+       coalesce(sum(payments), 0.0) AS payments,
+       coalesce(sum(recoveries), 0.0) AS recoveries,
+       sum(recovery_lines)::BIGINT AS recovery_lines,
+       count(DISTINCT person_id) FILTER (WHERE recovery_lines > 0) AS recovery_people,
+       coalesce(sum(spend) FILTER (WHERE kind = 'on_contract'), 0.0) AS on_contract_gbp,
        count(DISTINCT person_id) FILTER (WHERE kind = 'on_contract') AS on_contract_people,
-       coalesce(sum(amount) FILTER (WHERE kind = 'spot'), 0.0) AS spot_gbp,
+       coalesce(sum(spend) FILTER (WHERE kind = 'spot'), 0.0) AS spot_gbp,
        count(DISTINCT person_id) FILTER (WHERE kind = 'spot') AS spot_people,
-       coalesce(sum(amount) FILTER (WHERE kind = 'direct_payment'), 0.0) AS direct_payment_gbp,
+       coalesce(sum(spend) FILTER (WHERE kind = 'direct_payment'), 0.0) AS direct_payment_gbp,
        count(DISTINCT person_id) FILTER (WHERE kind = 'direct_payment') AS direct_payment_people,
-       coalesce(sum(hours_delivered) FILTER (WHERE hour_based), 0.0) AS hours_delivered,
-       coalesce(sum(amount) FILTER (WHERE hour_based AND hours_delivered IS NOT NULL), 0.0)
-           AS hourly_spend,
-       count(DISTINCT person_id) FILTER (WHERE hour_based AND hours_delivered IS NOT NULL)
-           AS hourly_people,
-       count(*) FILTER (WHERE hour_based AND hours_delivered IS NULL AND amount > 0)
-           AS hours_gap_lines
+       coalesce(sum(hours_delivered), 0.0) AS hours_delivered,
+       coalesce(sum(hourly_spend), 0.0) AS hourly_spend,
+       count(DISTINCT person_id) FILTER (WHERE hourly_lines > 0) AS hourly_people,
+       sum(hours_gap_lines)::BIGINT AS hours_gap_lines
 FROM grouped
 GROUP BY p, breakdown, grp
 ORDER BY p, breakdown, grp NULLS LAST

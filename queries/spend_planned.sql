@@ -3,28 +3,27 @@
 -- least one day of P of weekly_budget_gbp × days active within P ÷ 7 (a plan is active on day d
 -- when start_date <= d < end_date; NULL budget counts as 0 and is a data gap). Planned hours: the
 -- same with weekly_hours over plans of the $hour_services. A plan belongs with its person's area;
--- `provider` is the plan's provider_id. Filters: NULL means no filter.
+-- `provider` is the plan's provider_id. Filters: NULL means no filter. Reads plan_facts
+-- (dashboard/precompute.py): the plans already joined to their person and area.
 WITH periods AS (
     SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,
            generate_subscripts($starts, 1) AS p
 ),
 plans AS (
-    SELECT sp.person_id, sp.weekly_budget_gbp, sp.weekly_hours, per.p,
-           list_contains($hour_services, sp.service_type) AS hour_based,
-           datediff('day', greatest(sp.start_date, per.p_start),
-                    least(coalesce(sp.end_date, per.p_end + 1), per.p_end + 1)) AS days,
-           a.locality, sp.service_type, CAST(sp.sds_option AS VARCHAR) AS sds_option,
-           sp.lot_id, sp.provider_id
-    FROM support_plans sp
-    JOIN people pe ON pe.person_id = sp.person_id
-    JOIN areas a ON a.area_code = pe.area_code
+    SELECT pf.person_id, pf.weekly_budget_gbp, pf.weekly_hours, per.p,
+           list_contains($hour_services, pf.service_type) AS hour_based,
+           datediff('day', greatest(pf.start_date, per.p_start),
+                    least(coalesce(pf.end_date, per.p_end + 1), per.p_end + 1)) AS days,
+           pf.locality, pf.service_type, CAST(pf.sds_option AS VARCHAR) AS sds_option,
+           pf.lot_id, pf.provider_id
+    FROM plan_facts pf
     JOIN periods per
-      ON sp.start_date <= per.p_end AND (sp.end_date IS NULL OR sp.end_date > per.p_start)
-    WHERE a.partnership = $partnership
-      AND ($locality IS NULL OR a.locality = $locality)
-      AND ($client_group IS NULL OR pe.client_group = $client_group)
-      AND ($service_type IS NULL OR sp.service_type = $service_type)
-      AND ($sds_option IS NULL OR sp.sds_option = $sds_option)
+      ON pf.start_date <= per.p_end AND (pf.end_date IS NULL OR pf.end_date > per.p_start)
+    WHERE pf.partnership = $partnership
+      AND ($locality IS NULL OR pf.locality = $locality)
+      AND ($client_group IS NULL OR pf.client_group = $client_group)
+      AND ($service_type IS NULL OR pf.service_type = $service_type)
+      AND ($sds_option IS NULL OR pf.sds_option = $sds_option)
 ),
 grouped AS (
     SELECT pl.*, b.breakdown,

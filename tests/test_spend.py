@@ -32,6 +32,7 @@ from dashboard.spend import (
     spend_charts,
     spend_figures,
     spend_page,
+    spend_series,
     spend_table,
     spot_table,
     value_outcomes,
@@ -230,7 +231,7 @@ def test_wilson_interval_of_8_in_10():
 
 
 def test_value_beside_weekly_cost_by_service_type_and_lot(con, figs):
-    outcomes = value_outcomes(con, "Home", Q1, "service_type", Filters())
+    outcomes = value_outcomes(con, "Home", Q1, ("service_type",), Filters())["service_type"]
     table = value_table(figs, outcomes, "service_type", INTERNAL)
     home = table.filter(pl.col("group") == "home_care").row(0, named=True)
     # O1 met, O2's latest review in P is partly met: 1 of 2
@@ -239,7 +240,9 @@ def test_value_beside_weekly_cost_by_service_type_and_lot(con, figs):
     assert home["weekly_cost"] == Decimal("69.08")  # 1,500 × 7 ÷ 152 = 69.078…
     total = table.filter(pl.col("is_total")).row(0, named=True)
     assert (total["met"], total["denominator"]) == (2, 3)
-    lots = value_table(figs, value_outcomes(con, "Home", Q1, "lot", Filters()), "lot", INTERNAL)
+    lots = value_table(
+        figs, value_outcomes(con, "Home", Q1, ("lot",), Filters())["lot"], "lot", INTERNAL
+    )
     by_lot = {r["group"]: (r["met"], r["denominator"]) for r in lots.to_dicts()}
     # L1: O1 met; no lot: O2 partly met, O3 met
     assert by_lot["L1"] == (1, 1) and by_lot["Not in a lot"] == (1, 2)
@@ -274,7 +277,7 @@ def test_board_sees_providers_labelled_in_label_order(figs):
 
 def test_a_provisional_quarter_is_marked_and_never_a_special_cause(con):
     quarters = [parse_period("2024/25 Q4"), Q1]
-    figs = spend_figures(con, partnership="Home", periods=quarters)
+    figs = spend_series(con, partnership="Home", periods=quarters)
     # extracted 1 August 2025: Q1 ended 32 days before (< 8 weeks), Q4 123 days before
     series = series_table(figs, quarters, date(2025, 8, 1), 8)
     assert series["provisional"].to_list() == [False, True]
