@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pyproj
@@ -179,8 +180,15 @@ def articulation_points(areas: set[str], graph: Neighbours) -> set[str]:
 
 
 def merged_outline(wkts: Iterable[str | None]) -> shapely.Geometry | None:
-    """The union of the areas' polygons; None when any area has no polygon (no outline to draw)."""
-    wkts = list(wkts)
+    """The union of the areas' polygons; None when any area has no polygon (no outline to draw).
+
+    A zone's outline depends only on its areas, not on the date or filters of a view, so each is
+    merged once and reused while the app runs."""
+    return _merged(tuple(wkts))
+
+
+@lru_cache(maxsize=512)
+def _merged(wkts: tuple[str | None, ...]) -> shapely.Geometry | None:
     if not wkts or any(not w for w in wkts):
         return None
     return shapely.union_all(shapes(wkts))
