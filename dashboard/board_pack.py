@@ -37,7 +37,7 @@ from dashboard.outcome_pages import (
     trimmed,
 )
 from dashboard.outcomes import label_periods
-from dashboard.pages_data import PageData, View, data_quality, policy_for
+from dashboard.pages_data import PageData, View, data_quality, policy_for, whole_partnership
 from dashboard.periods import quarters_in
 from dashboard.report_html import print_pdf, render_html
 from dashboard.settings import Settings
@@ -619,6 +619,7 @@ def board_pack(
     )
 
 
+@whole_partnership
 def board_pack_page(export: Export, settings: Settings, view: View) -> PageData:
     """The pack's summary and every table it prints, as `dashboard page board-pack` shows them."""
     pack = board_pack(export, settings, partnership=view.partnership, period=view.period)

@@ -8,6 +8,7 @@ command line and the tests all see the same numbers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -53,6 +54,13 @@ class PageData:
             "sentences": self.sentences,
             "tables": {name: disclosure.to_records(df) for name, df in self.tables.items()},
         }
+
+
+def whole_partnership(fn: Callable) -> Callable:
+    """Marks a page function whose figures cover the whole partnership whatever the side bar's
+    filters say, so the app caches it without them and a filter change does not recompute it."""
+    fn.uses_filters = False
+    return fn
 
 
 def policy_for(settings: Settings) -> disclosure.Policy:

@@ -52,6 +52,8 @@ def _page_data(name: str, key: tuple, _ctx: PageContext, _fn) -> PageData:
 
 def page_data(fn, ctx: PageContext) -> PageData:
     """A page's figures, cached by what they depend on: the data, who is looking, and the view."""
+    if not getattr(fn, "uses_filters", True):  # see pages_data.whole_partnership
+        ctx = replace(ctx, view=View(ctx.view.partnership, ctx.view.period))
     s = ctx.settings
     key = (
         ctx.export.fingerprint,

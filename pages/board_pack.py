@@ -1,6 +1,5 @@
 """Board pack: the headline figures as a paper to circulate, made with one button."""
 
-import dataclasses
 import tempfile
 from pathlib import Path
 
@@ -9,7 +8,6 @@ import streamlit as st
 from dashboard import web
 from dashboard.board_pack import board_pack_page, build_board_pack
 from dashboard.errors import UserError
-from dashboard.pages_data import View
 from dashboard.strings import t
 from dashboard.zone_pages import OPTION_STEM, options_folder, saved_options
 
@@ -20,10 +18,7 @@ st.write(t("board_pack.page_intro"))
 ctx = web.page_context()
 if ctx is not None:
     view = ctx.view
-    # The pack covers the whole partnership: the side bar's filters do not change it, so they are
-    # left out of its cache key and changing one does not rebuild the pack.
-    whole = dataclasses.replace(ctx, view=View(ctx.view.partnership, ctx.view.period))
-    page = web.page_data(board_pack_page, whole)
+    page = web.page_data(board_pack_page, ctx)
     st.subheader(t("board_pack.preview_heading"))
     for sentence in page.sentences:
         st.write(sentence)
