@@ -166,7 +166,7 @@ class Settings:
     # the machine
     duckdb_threads: int = _s("duckdb.threads", "Threads DuckDB may use.", default=2)
     duckdb_memory_limit: str = _s(
-        "duckdb.memory_limit", "Memory DuckDB may use before spilling to disk.", default="4GB"
+        "duckdb.memory_limit", "Memory DuckDB may use before spilling to disk.", default="2GB"
     )
     basemap_url: str | None = _s(
         "map.basemap_url", "A map tile style URL. Empty: no basemap (no calls to the internet).",
