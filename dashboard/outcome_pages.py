@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -623,19 +624,27 @@ def national_outcomes_page(
     target, gap, a plain sentence and the icons of each indicator's monthly series."""
     months = months or settings.series_months
     policy = policy_for(settings)
-    con = export.cursor()
     framework = load_framework(settings.framework_file)
     common = {"partnership": view.partnership, "filters": view.filters,
               "extract_date": export.extract_date, "lag_weeks": settings.run_out_lag_weeks,
               "framework_file": settings.framework_file}  # fmt: skip
     benchmark = read_benchmark(settings.benchmark_file, settings.framework_file) if (
         settings.benchmark_file) else None  # fmt: skip
-    exact_table = indicator_table(con, period=view.p, comparators=list(settings.comparators) or None,
-                                  targets=settings.targets, benchmark=benchmark, **common)  # fmt: skip
-    records = indicator_json(
-        exact_table, _protected_attainment(export, settings, view, policy), policy
-    )
-    series = indicator_series(con, start=_window(export, view, months), end=view.p.end, **common)
+    # The period's table, its protected attainment and the monthly series are independent: each runs
+    # on its own cursor in its own thread, so DuckDB works on them side by side.
+    with ThreadPoolExecutor(max_workers=3) as threads:
+        table_job = threads.submit(
+            indicator_table, export.cursor(), period=view.p,
+            comparators=list(settings.comparators) or None, targets=settings.targets,
+            benchmark=benchmark, **common,
+        )  # fmt: skip
+        attainment_job = threads.submit(_protected_attainment, export, settings, view, policy)
+        series_job = threads.submit(
+            indicator_series, export.cursor(), start=_window(export, view, months),
+            end=view.p.end, **common,
+        )  # fmt: skip
+        exact_table, series = table_job.result(), series_job.result()
+        records = indicator_json(exact_table, attainment_job.result(), policy)
     icons = _icons(series, settings)
     page = PageData("national-outcomes", view)
     page.tables["indicators"] = _indicator_frame(exact_table, records, icons, framework)
