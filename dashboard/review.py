@@ -10,6 +10,7 @@ unranked (label order) and named only where the settings allow.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -251,11 +252,22 @@ def contract_review_page(export: Export, settings: Settings, view: View) -> Page
     policy = policy_for(settings)
     page = PageData("contract-review", view)
     con = export.cursor()
-    for by, name in REVIEW_TABLES.items():
-        page.tables[name] = review_table(
-            con, partnership=view.partnership, period=view.p, by=by, policy=policy,
-            filters=view.filters, framework_file=settings.framework_file,
-        )  # fmt: skip
+    # By lot and by provider are independent: each runs on its own cursor, side by side.
+    with ThreadPoolExecutor(max_workers=len(REVIEW_TABLES)) as threads:
+        jobs = {
+            name: threads.submit(
+                review_table,
+                export.cursor(),
+                partnership=view.partnership,
+                period=view.p,
+                by=by,
+                policy=policy,
+                filters=view.filters,
+                framework_file=settings.framework_file,
+            )  # fmt: skip
+            for by, name in REVIEW_TABLES.items()
+        }
+        page.tables.update({name: job.result() for name, job in jobs.items()})
     page.sentences.append(t("evaluation.review_contribution"))
     absent = [name for name in OPTIONAL_TABLES if not export.present(name)]
     if absent:
