@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import emerging as em
@@ -314,20 +313,13 @@ def test_a_board_sees_small_counts_as_null_and_suppressed():
 
 
 @pytest.fixture
-def app_env(tmp_path, monkeypatch):
+def app_env(tmp_path, point_app):
     def use(data: dict) -> Path:
         folder = write_export(tmp_path / "export", data, AS_AT)
-        settings_file = tmp_path / "settings.toml"
-        settings_file.write_text(f'[data]\npath = "{folder}"\ncache_dir = "{tmp_path / "cache"}"\n')
-        monkeypatch.setenv("DASHBOARD_SETTINGS", str(settings_file))
-        monkeypatch.delenv("DASHBOARD_DATA", raising=False)
-        st.cache_resource.clear()
-        st.cache_data.clear()
+        point_app(folder)
         return folder
 
-    yield use
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    return use
 
 
 def test_page_runs_and_shows_the_library_figures(app_env, tmp_path):

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.disclosure import flag, flag_columns
@@ -326,24 +325,15 @@ def test_board_national_hides_what_the_board_json_hides(board_national, national
 
 
 @pytest.fixture
-def app_at(tmp_path, monkeypatch):
+def app_at(tmp_path, point_app):
     """Point the app at an export of `data`, seen by `audience`."""
 
     def use(data: dict, audience: str) -> None:
-        folder = write_export(tmp_path / "export", data, EXTRACT)
-        settings_file = tmp_path / "settings.toml"
-        settings_file.write_text(
-            f'[data]\npath = "{folder}"\ncache_dir = "{tmp_path / "cache"}"\n'
-            f'[disclosure]\naudience = "{audience}"\n'
+        point_app(
+            write_export(tmp_path / "export", data, EXTRACT), disclosure={"audience": audience}
         )
-        monkeypatch.setenv("DASHBOARD_SETTINGS", str(settings_file))
-        monkeypatch.delenv("DASHBOARD_DATA", raising=False)
-        st.cache_resource.clear()
-        st.cache_data.clear()
 
-    yield use
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    return use
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import disclosure
@@ -310,25 +309,10 @@ def test_monthly_charts_mark_provisional_months_and_judge_the_band():
 # --- the page ---------------------------------------------------------------------------------
 
 
-def use_export(tmp_path, monkeypatch, audience: str) -> Path:
+def use_export(tmp_path, point_app, audience: str) -> Path:
     folder = write_export(tmp_path / "export", tables(), EXTRACT)
-    settings_file = tmp_path / "settings.toml"
-    settings_file.write_text(
-        f'[data]\npath = "{folder}"\ncache_dir = "{tmp_path / "cache"}"\n'
-        f'[disclosure]\naudience = "{audience}"\n'
-    )
-    monkeypatch.setenv("DASHBOARD_SETTINGS", str(settings_file))
-    monkeypatch.delenv("DASHBOARD_DATA", raising=False)
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    point_app(folder, disclosure={"audience": audience})
     return folder
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 def run_page(period: str) -> AppTest:
@@ -339,8 +323,8 @@ def run_page(period: str) -> AppTest:
     return app
 
 
-def test_page_runs_and_shows_the_library_figures(tmp_path, monkeypatch):
-    folder = use_export(tmp_path, monkeypatch, "internal")
+def test_page_runs_and_shows_the_library_figures(tmp_path, point_app):
+    folder = use_export(tmp_path, point_app, "internal")
     app = run_page("2024/25")
     settings = Settings(cache_dir=tmp_path / "cache", audience="internal")
     page = spend_page(open_export(folder, settings), settings, View("Home", "2024/25"))
@@ -353,8 +337,8 @@ def test_page_runs_and_shows_the_library_figures(tmp_path, monkeypatch):
     assert list(shown["spend"]) == list(expected["spend"]) == ["230.00", "230.00"]
 
 
-def test_board_page_hides_spend_resting_on_few_people(tmp_path, monkeypatch):
-    use_export(tmp_path, monkeypatch, "board")
+def test_board_page_hides_spend_resting_on_few_people(tmp_path, point_app):
+    use_export(tmp_path, point_app, "board")
     app = run_page("2024/25")
     # tiny's spend rests on 2 people: a board sees no amount, only that it is hidden
     assert any("too few people" in m.value for m in app.markdown)
