@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import disclosure, downloads
+from dashboard import disclosure, downloads, spc_icons
 from dashboard.disclosure import Policy
 from dashboard.pages_data import PageData
 from dashboard.strings import t
@@ -44,6 +44,15 @@ def chart_with_table(
     st.caption(alt)
     with st.expander(t("render.show_table")):
         table(df, policy, key=key, caption=caption)
+
+
+def icons(names: list[str], images=st, words=st) -> None:
+    """Making Data Count icons in `images`, their meaning written out in `words` (never colour or
+    shape alone). Streamlit's HTML sanitiser strips inline SVG, so the icons are drawn by st.image."""
+    if not names:
+        return
+    images.image([spc_icons.svg(name) for name in names], width=40)
+    words.caption(" ".join(f"{t(f'spc.icon_{name}')}." for name in names))
 
 
 def workbook_button(page: PageData, policy: Policy) -> None:

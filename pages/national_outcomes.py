@@ -7,7 +7,6 @@ import streamlit as st
 from dashboard import disclosure, render, web
 from dashboard.framework import load_framework
 from dashboard.outcome_pages import national_outcomes_page
-from dashboard.spc_icons import svg
 from dashboard.strings import t
 
 opened = web.open_page(
@@ -26,15 +25,13 @@ if opened is not None:
         for row in rows:
             icons = page.charts[row["indicator_id"]]
             left, right = st.columns([1, 5])
-            names = [n for n in (icons.variation, icons.assurance) if n]
-            if names:  # our own SVG only: no user text goes into this HTML
-                left.html(" ".join(svg(n) for n in names))
             right.markdown(f"**{row['indicator']}**")
             right.markdown(row["summary"])
             right.caption(
                 t("outcome_pages.figures_line", **{k: row[k] for k in
                   ("value", "year_earlier", "peer_average", "target", "gap")})
             )  # fmt: skip
+            render.icons([n for n in (icons.variation, icons.assurance) if n], left, right)
             if row["provisional"] == "True":
                 right.caption(t("figures.provisional"))
     st.subheader(t("outcome_pages.table_heading"))

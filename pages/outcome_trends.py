@@ -9,7 +9,6 @@ from dashboard.outcome_pages import (
     outcome_breakdown_page,
     outcome_trends_page,
 )
-from dashboard.spc_icons import svg
 from dashboard.strings import t
 
 opened = web.open_page(
@@ -24,9 +23,7 @@ if opened is not None:
         if chart.figure is None:
             st.info(chart.note)
             continue
-        icons = [svg(icon) for icon in (chart.variation_icon, chart.assurance_icon) if icon]
-        if icons:  # our own SVG only: no user text goes into this HTML
-            st.html(" ".join(icons))
+        render.icons([icon for icon in (chart.variation_icon, chart.assurance_icon) if icon])
         st.markdown(chart.reading)
         for note in (chart.note, *chart.warnings):
             if note:
