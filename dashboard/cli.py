@@ -385,4 +385,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
 
 def run() -> None:
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # the reader (say `head`) stopped early: not an error of ours
+        sys.stderr.close()
+        sys.exit(0)

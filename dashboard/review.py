@@ -135,7 +135,7 @@ def protect_units(
             "partly_met_rate": ("partly_met", "denominator"),
             "review_coverage": ("reviewed", "due"),
         },
-    ).with_columns(pl.col(c).cast(pl.Float64) for c in ("planned_hours", "delivered_hours"))
+    )  # hours stay exact decimals, so screens and workbooks show them as hours, not percentages
     if by != "provider" or not policy.controlled or policy.name_providers:
         return out
     labelled = disclosure.provider_labels(out, policy, "unit", "name", universe=universe)

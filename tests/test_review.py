@@ -173,3 +173,21 @@ def test_page_shows_the_library_figures(app_env, tmp_path):  # noqa: F811
     assert list(shown["unit"]) == list(page.tables["lots"]["unit"]) == ["L1", "L2"]
     assert list(shown["planned_hours"]) == ["<5", "<5"]  # board: hours of under 5 people hidden
     assert any(page.sentences[0] in m.value for m in app.markdown)
+
+
+def test_hours_are_shown_as_hours_not_percentages(tmp_path):
+    from dashboard import disclosure
+    from dashboard.export import open_export
+    from dashboard.pages_data import View
+    from dashboard.review import contract_review_page
+    from dashboard.settings import Settings
+    from tests.builders import write_export
+    from tests.tiny import EXTRACT, tables
+
+    export = open_export(
+        write_export(tmp_path / "e", tables(), EXTRACT), Settings(cache_dir=tmp_path / "c")
+    )
+    settings = Settings(audience="internal")
+    page = contract_review_page(export, settings, View("Home", "2025/26"))
+    shown = disclosure.display(page.tables["lots"], disclosure.Policy("internal"))
+    assert not any(v.endswith("%") for v in shown["planned_hours"].to_list())
