@@ -174,6 +174,8 @@ def interval_chart(
     """Each shown group's figure as a marker with its 95 % interval as an error bar; hidden groups
     are left out (the table says why), so no bar can be read back into a suppressed count."""
     rows = table.filter(pl.col("breakdown") == breakdown, pl.col(value).is_not_null())
+    # deciles and classes in their own order (1, 2 … 10), not as text (1, 10, 2 …)
+    rows = rows.sort(pl.col("group").cast(pl.Int64, strict=False), pl.col("group"), nulls_last=True)
     scale = 100 if percent else 1
     mid = rows[value] * scale
     fig = go.Figure(
