@@ -16,8 +16,9 @@ from dashboard.strings import t
 
 def table(df: pl.DataFrame, policy: Policy, *, key: str, caption: str | None = None) -> None:
     """A protected frame as screen text, with CSV and Excel downloads and the suppression note."""
-    shown = disclosure.display(df, policy)
-    st.dataframe(shown.drop("is_total", strict=False), hide_index=True, width="stretch")
+    shown = disclosure.display(df, policy).drop("is_total", strict=False)
+    labels = {c: st.column_config.Column(column_label(c)) for c in shown.columns}
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
     note = disclosure.screen_footnote(policy)
     if caption or note:
         st.caption(" ".join(x for x in (caption, note) if x))
@@ -34,6 +35,15 @@ def table(df: pl.DataFrame, policy: Policy, *, key: str, caption: str | None = N
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"xlsx-{key}",
         )
+
+
+def column_label(column: str) -> str:
+    """A column's heading on screen: its plain label from the strings file where one is written,
+    else its name in words. Files keep the column names, which analysts' scripts rely on."""
+    try:
+        return t(f"columns.{column}")
+    except KeyError:
+        return column.replace("_", " ").capitalize()
 
 
 def chart_with_table(
