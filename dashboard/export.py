@@ -76,7 +76,7 @@ def _check_folders(folder: Path, cache_dir: Path) -> None:
 
 
 def _configure(con: duckdb.DuckDBPyConnection, settings: Settings, tmp: Path) -> None:
-    con.sql(f"SET threads = {int(settings.duckdb_threads)}")
+    con.sql("SET threads = $t", params={"t": int(settings.duckdb_threads)})
     con.sql("SET memory_limit = $m", params={"m": settings.duckdb_memory_limit})
     con.sql("SET temp_directory = $t", params={"t": str(tmp)})
     con.sql("SET TimeZone = 'UTC'")

@@ -158,8 +158,31 @@ def _short(exc: Exception) -> str:
     return str(exc).splitlines()[0][:200]
 
 
+# Every file of a table, with each row's file and position so rows keep a stable order (`_row`).
+SCAN = (
+    "SELECT * FROM read_parquet($f, union_by_name=true, hive_partitioning=true, filename=true, "
+    "file_row_number=true)"
+)
+
+
+def staged(table: Table) -> str:
+    return f"staging.{quote(table.name)}"
+
+
+def _staging_select(selects: list[str]) -> str:
+    return (
+        "SELECT row_number() OVER (ORDER BY filename, file_row_number) AS _row, "
+        f"{', '.join(selects)} FROM ({SCAN})"
+    )
+
+
+def _staging_sql(table: Table, selects: list[str]) -> str:
+    return f"CREATE TABLE {staged(table)} AS {_staging_select(selects)}"
+
+
 class _Staging:
-    """Reads one table's files into `raw_<table>` with contract names and types, or says why not."""
+    """Reads one table's files into `staging.<table>` with contract names and types, or says why
+    not. The staging schema is dropped whole once validation is done."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, folder: Path, report: Report):
         self.con = con
@@ -172,8 +195,8 @@ class _Staging:
             path, message = problem
             return self._unusable(table, None, "unreadable_file", path, message)
         try:
-            described = self.con.sql(f"DESCRIBE SELECT * FROM {self._scan()}", params={"f": rel})
-            source_types = {row[0]: row[1] for row in described.fetchall()}
+            scanned = self.con.sql(SCAN, params={"f": rel})
+            source_types = {c: str(t) for c, t in zip(scanned.columns, scanned.types, strict=True)}
         except duckdb.Error as exc:
             return self._unusable(table, None, "unreadable_file", files[0], _short(exc))
         by_norm = {normalise_column_name(c): c for c in source_types}
@@ -203,21 +226,13 @@ class _Staging:
                     f"column '{source}' is {source_type}; the contract needs {col.type}",
                 )  # fmt: skip
             selects.append(f"CAST({quote(source)} AS {_duck(col)}) AS {quote(col.name)}")
-        select = ", ".join(selects)
-        sql = (
-            f"CREATE TABLE raw_{table.name} AS SELECT row_number() OVER "
-            f"(ORDER BY filename, file_row_number) AS _row, {select} FROM {self._scan()}"
-        )
         try:
-            self.con.sql(sql, params={"f": rel})
+            self.con.sql(_staging_sql(table, selects), params={"f": rel})
         except duckdb.Error as exc:
             if "UTF8" not in str(exc) and "UTF-8" not in str(exc):
                 return self._unusable(table, None, "unreadable_file", files[0], _short(exc))
             self._load_with_invalid_utf8(table, files, by_norm, selects)
         return True
-
-    def _scan(self) -> str:
-        return "read_parquet($f, union_by_name=true, hive_partitioning=true, filename=true, file_row_number=true)"
 
     def _rel(self, files: list[Path]) -> list[str]:
         return [str(p) for p in files]
@@ -248,31 +263,24 @@ class _Staging:
                         values.append(None)
                         invalid.append(True)
             fixed_cols[col.name] = (values, invalid)
-        order = [s for s in selects]
-        for name in fixed_cols:
-            order = [
-                f"NULL::VARCHAR AS {quote(name)}" if s.endswith(f"AS {quote(name)}") else s
-                for s in order
-            ]
+        placeholders = [
+            f"NULL::VARCHAR AS {quote(name)}" if name in fixed_cols else select
+            for name, select in zip(table.column_names, selects, strict=True)
+        ]
+        # Files are read in sorted order by both readers, so positions line up with _row.
+        columns: dict[str, list] = {
+            "_row": list(range(1, len(next(iter(fixed_cols.values()))[0]) + 1))
+        }
+        for name, (values, invalid) in fixed_cols.items():
+            columns[name], columns[f"_bad_{name}"] = values, invalid
+        patch = pa.table(columns)  # noqa: F841 - read by DuckDB's replacement scan
+        fixed = ", ".join(quote(n) for n in fixed_cols)
+        patched = ", ".join(f"patch.{quote(c)}" for c in columns if c != "_row")
         self.con.sql(
-            f"CREATE TABLE raw_{table.name} AS SELECT row_number() OVER "
-            f"(ORDER BY filename, file_row_number) AS _row, {', '.join(order)} FROM {self._scan()}",
+            f"CREATE TABLE {staged(table)} AS SELECT s.* EXCLUDE ({fixed}), {patched} "
+            f"FROM ({_staging_select(placeholders)}) s JOIN patch USING (_row)",
             params={"f": self._rel(files)},
         )
-        # Files are read in sorted order by both readers, so positions line up with _row.
-        for name, (values, invalid) in fixed_cols.items():
-            patch = pa.table(  # noqa: F841 - read by DuckDB's replacement scan
-                {"_row": pa.array(range(1, len(values) + 1)), "v": values, "bad": invalid}
-            )
-            self.con.sql(
-                f"UPDATE raw_{table.name} SET {quote(name)} = patch.v FROM patch "
-                f"WHERE raw_{table.name}._row = patch._row"
-            )
-            self.con.sql(f"ALTER TABLE raw_{table.name} ADD COLUMN {quote('_bad_' + name)} BOOLEAN")
-            self.con.sql(
-                f"UPDATE raw_{table.name} SET {quote('_bad_' + name)} = patch.bad FROM patch "
-                f"WHERE raw_{table.name}._row = patch._row"
-            )
 
 
 def _duck(col: Column) -> str:
@@ -349,6 +357,7 @@ def validate_into(
     """Validate the export in `folder`, leaving clean tables and `set_aside` in `con`."""
     report = Report(str(folder), extract_date.isoformat(), extract_source)
     staging = _Staging(con, folder, report)
+    con.sql("CREATE SCHEMA staging")
     con.sql(
         "CREATE TABLE set_aside (tbl VARCHAR, _row BIGINT, row_key VARCHAR, col VARCHAR, "
         "kind VARCHAR, detail VARCHAR)"
@@ -373,14 +382,15 @@ def validate_into(
         if name not in report.absent:
             report.tables[name] = _summary(con, name, name in loaded)
     report.errors = _collect_errors(con)
+    con.sql("DROP SCHEMA staging CASCADE")
     return report
 
 
 def _check_and_clean(
     con: duckdb.DuckDBPyConnection, table: Table, extract_date: date, loaded: set[str]
 ) -> None:
-    raw = f"raw_{table.name}"
-    raw_columns = {r[0] for r in con.sql(f"DESCRIBE {raw}").fetchall()}
+    raw = staged(table)
+    raw_columns = set(con.table(f"staging.{table.name}").columns)
     key = _key_expr(table)
     for column, kind, condition, detail in _row_checks(table, raw_columns):
         params = {"extract_date": extract_date} if "$extract_date" in condition else {}
@@ -416,13 +426,12 @@ def _check_and_clean(
         f"INSERT INTO {quote(table.name)} SELECT {cols} FROM {raw} WHERE _row NOT IN "
         f"(SELECT _row FROM set_aside WHERE tbl = '{table.name}') ORDER BY _row"
     )
-    con.sql(f"DROP TABLE {raw}")
 
 
 def _summary(con: duckdb.DuckDBPyConnection, name: str, loaded: bool) -> TableSummary:
     if not loaded:
         return TableSummary()
-    (clean,) = con.sql(f"SELECT count(*) FROM {quote(name)}").fetchall()[0]
+    (clean,) = con.table(name).count("*").fetchall()[0]
     (aside,) = con.sql(
         "SELECT count(DISTINCT _row) FROM set_aside WHERE tbl = $t", params={"t": name}
     ).fetchall()[0]
