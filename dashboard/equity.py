@@ -8,12 +8,12 @@ from datetime import date
 
 import plotly.graph_objects as go
 import polars as pl
-from scipy.stats import chi2
 
 from dashboard import disclosure
 from dashboard.contract import CARER_DOMAINS
 from dashboard.disclosure import Policy
 from dashboard.export import Export
+from dashboard.intervals import garwood, wilson
 from dashboard.outcomes import attainment, attainments, rate, series_periods, split_periods
 from dashboard.pages_data import PageData, View, policy_for
 from dashboard.palette import DARK_BLUE, TURQUOISE
@@ -22,26 +22,15 @@ from dashboard.query import run
 from dashboard.settings import Settings
 from dashboard.spc import reading, xmr
 from dashboard.spc_chart import spc_figure
-from dashboard.spend import wilson
 from dashboard.strings import t
 
 EQUITY_BREAKDOWNS = ("deprivation_decile", "urban_rural", "age_band", "sex", "client_group")
-CONFIDENCE = 0.95
 PER = 1000  # unmet need is per 1,000 population
 DEFAULT_GAP_MIN_DENOMINATOR = 10  # smaller groups are left out of the "largest gap" sentence
 DEFAULT_CARER_TREND_MONTHS = 36  # months of carers' attainment history, ending with the period
 
 
 # --- intervals ------------------------------------------------------------------------------------
-
-
-def garwood(count: int, exposure: float, confidence: float = CONFIDENCE) -> tuple[float, float]:
-    """Exact (Garwood) Poisson interval of count ÷ exposure: chi-square quantiles, so it is right
-    for the small counts of a single decile or age band, and its lower end is 0 for a zero count."""
-    alpha = 1 - confidence
-    low = chi2.ppf(alpha / 2, 2 * count) / 2 if count > 0 else 0.0
-    high = chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
-    return float(low) / exposure, float(high) / exposure
 
 
 def with_rate_interval(

@@ -33,6 +33,7 @@ from dashboard.indicators import (
     indicator_table,
     read_benchmark,
 )
+from dashboard.intervals import wilson
 from dashboard.outcomes import (
     Grain,
     attainment,
@@ -44,7 +45,14 @@ from dashboard.outcomes import (
 from dashboard.pages_data import PageData, View, policy_for
 from dashboard.periods import add_months
 from dashboard.settings import Settings
-from dashboard.spc import Annotation, SpcResult, exact, format_value, latest, reading, xmr
+from dashboard.spc import (
+    Annotation,
+    band_assurance,
+    format_value,
+    latest,
+    reading,
+    xmr,
+)
 from dashboard.spc_chart import spc_figure
 from dashboard.spc_icons import ASSURANCE_ICONS, assurance_icon, variation_icon
 from dashboard.strings import t
@@ -56,7 +64,6 @@ BREAKDOWNS = (
     "national_outcome", "domain", "locality", "client_group", "service_type", "sds_option",
     "deprivation_decile", "urban_rural", "age_band", "sex",
 )  # fmt: skip
-Z_95 = 1.959963984540054  # standard normal quantile for a two-sided 95% interval
 BUDGET_ID = "no9_budget_utilisation"
 ATTAINMENT_COUNTS = ["met", "partly_met", "not_met", "denominator", "due", "reviewed"]
 INDICATOR_FIELDS = ("value", "year_earlier", "peer_average", "target", "gap")
@@ -95,22 +102,6 @@ class Icons:
 # --- small pieces of arithmetic ------------------------------------------------------------------
 
 
-def wilson(numerator: str, denominator: str, z: float = Z_95) -> tuple[pl.Expr, pl.Expr]:
-    """Wilson score interval of numerator ÷ denominator; null bounds when the denominator is 0.
-    Wilson rather than the normal approximation because small groups and rates near 0 or 1 are
-    common here, where the normal interval runs past 0% or 100%."""
-    n = pl.col(denominator).cast(pl.Float64)
-    p = pl.col(numerator) / n
-    shrink = 1 + z**2 / n
-    centre = (p + z**2 / (2 * n)) / shrink
-    half = z / shrink * (p * (1 - p) / n + z**2 / (4 * n**2)).sqrt()
-    valid = n > 0
-    return (
-        pl.when(valid).then(centre - half).otherwise(None),
-        pl.when(valid).then(centre + half).otherwise(None),
-    )
-
-
 def series_start(first: date | None, end: date, months: int = DEFAULT_SERIES_MONTHS) -> date:
     """First day of a trend ending at `end`: the data's first month, or `months` back if later."""
     window = add_months(date(end.year, end.month, 1), -(months - 1))
@@ -141,22 +132,6 @@ def annotations_at(
         if i is not None:
             out.append(Annotation(i, text))
     return out
-
-
-def band_assurance(result: SpcResult, low: float, high: float) -> str | None:
-    """Assurance against a target band for a neutral series, which `xmr` gives none: both process
-    limits inside the band → consistently_passes; the band wholly beyond one limit →
-    consistently_fails; otherwise hit_and_miss. A band touching a limit is reachable, so hit and
-    miss, as `xmr` treats a target on a limit. None without limits."""
-    seg = result.last
-    if seg is None or seg.upl is None:
-        return None
-    lpl, upl = seg.exact["lpl"], seg.exact["upl"]
-    if exact(low) <= lpl and upl <= exact(high):
-        return "consistently_passes"
-    if exact(high) < lpl or exact(low) > upl:
-        return "consistently_fails"
-    return "hit_and_miss"
 
 
 def share_phrase(value: float) -> str:

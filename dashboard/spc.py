@@ -511,3 +511,19 @@ def reading(result: SpcResult, measure_label: str, unit: str = "%", periods: str
         periods=periods,
         verdict=t(f"spc.verdict_{point['variation']}"),
     )
+
+
+def band_assurance(result: SpcResult, low: float, high: float) -> str | None:
+    """Assurance against a target band for a neutral series, which `xmr` gives none: both process
+    limits inside the band → consistently_passes; the band wholly beyond one limit →
+    consistently_fails; otherwise hit_and_miss. A band touching a limit is reachable, so hit and
+    miss, as `xmr` treats a target on a limit. None without limits."""
+    seg = result.last
+    if seg is None or seg.upl is None:
+        return None
+    lpl, upl = seg.exact["lpl"], seg.exact["upl"]
+    if exact(low) <= lpl and upl <= exact(high):
+        return "consistently_passes"
+    if exact(high) < lpl or exact(low) > upl:
+        return "consistently_fails"
+    return "hit_and_miss"

@@ -25,12 +25,13 @@ from dashboard import disclosure
 from dashboard.disclosure import Policy, flag
 from dashboard.export import Export
 from dashboard.indicators import is_provisional
+from dashboard.intervals import wilson
 from dashboard.outcomes import NO_FILTERS, Filters, attainments, split_periods
 from dashboard.pages_data import PageData, View, policy_for
 from dashboard.periods import Period, add_months, months_in, quarters_in
 from dashboard.query import run
 from dashboard.settings import Settings
-from dashboard.spc import SpcResult, format_value, reading, xmr
+from dashboard.spc import SpcResult, band_assurance, format_value, reading, xmr
 from dashboard.spc_chart import spc_figure
 from dashboard.spc_icons import colour
 from dashboard.strings import t
@@ -42,7 +43,6 @@ VALUE_BREAKDOWNS = ("service_type", "lot")  # attainment beside weekly cost
 PROVIDER_BREAKDOWNS = ("provider", "paid_provider")
 DEFAULT_SERIES_MONTHS = 36  # months of history in the SPC charts, ending with the period
 DEFAULT_BUDGET_BAND = (0.95, 1.05)  # utilisation judged good inside this band
-WILSON_Z = 1.959964  # 95 % two-sided normal quantile, for the Wilson score interval
 MONEY = pl.Decimal(18, 2)  # amounts and hours: exact decimals, so screens never show them as %
 TOTAL = "is_total"
 
@@ -104,21 +104,6 @@ def spend_figures(
             _ratio("spot_gbp", "purchased_gbp").alias("spot_share"),
         )
         .sort(keys, nulls_last=True)
-    )
-
-
-def wilson(met: str, denominator: str, z: float = WILSON_Z) -> tuple[pl.Expr, pl.Expr]:
-    """The Wilson score interval of met ÷ denominator (null when the denominator is 0): unlike
-    p ± z·SE it stays inside 0–1 and is sound for small counts and rates near 0 or 1."""
-    n = pl.col(denominator).cast(pl.Float64)
-    p = pl.col(met) / n
-    scale = 1 + z**2 / n
-    centre = (p + z**2 / (2 * n)) / scale
-    half = z / scale * (p * (1 - p) / n + z**2 / (4 * n**2)).sqrt()
-    ok = n > 0
-    return (
-        pl.when(ok).then(centre - half).otherwise(None),
-        pl.when(ok).then(centre + half).otherwise(None),
     )
 
 
@@ -442,18 +427,12 @@ def series_table(
 
 
 def band_judgement(result: SpcResult, band: tuple[float, float]) -> str | None:
-    """Whether the process sits inside the utilisation band: limits both inside it → consistently
-    within; both beyond one edge → consistently under or over; otherwise sometimes outside."""
-    low, high = result.limits
-    if low is None or high is None:
-        return None
-    if band[0] <= low and high <= band[1]:
-        return "within"
-    if high < band[0]:
-        return "under"
-    if low > band[1]:
-        return "over"
-    return "hit_and_miss"
+    """`spc.band_assurance` in the spend page's words: within the band, under or over it (the
+    band wholly beyond one limit), or sometimes outside."""
+    judged = band_assurance(result, *band)
+    if judged == "consistently_fails":
+        return "under" if result.limits[1] < band[0] else "over"
+    return {"consistently_passes": "within", "hit_and_miss": "hit_and_miss"}.get(judged)
 
 
 def _spc(series: pl.DataFrame, column: str, settings: Settings) -> SpcResult:

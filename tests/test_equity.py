@@ -9,8 +9,9 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.equity import carers_page, equity_page, garwood, largest_gap
+from dashboard.equity import carers_page, equity_page, largest_gap
 from dashboard.export import open_export
+from dashboard.intervals import garwood
 from dashboard.pages_data import View
 from dashboard.settings import Settings
 from tests.builders import write_export

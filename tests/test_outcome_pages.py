@@ -27,20 +27,19 @@ from streamlit.testing.v1 import AppTest
 from dashboard.disclosure import flag, flag_columns
 from dashboard.export import open_export
 from dashboard.indicators import indicator_table
+from dashboard.intervals import wilson
 from dashboard.outcome_pages import (
     BREAKDOWNS,
-    band_assurance,
     national_outcomes_page,
     outcome_breakdown_page,
     outcome_trends_page,
     series_start,
     share_phrase,
-    wilson,
 )
 from dashboard.outcomes import attainment
 from dashboard.pages_data import View
 from dashboard.settings import Settings
-from dashboard.spc import xmr
+from dashboard.spc import band_assurance, xmr
 from tests.builders import write_export
 from tests.tiny import tables as tiny_tables
 

@@ -18,6 +18,7 @@ from dashboard import disclosure
 from dashboard.disclosure import Policy
 from dashboard.export import open_export
 from dashboard.indicators import indicator_values
+from dashboard.intervals import wilson
 from dashboard.outcomes import Filters
 from dashboard.pages_data import View
 from dashboard.periods import month, parse_period
@@ -36,7 +37,6 @@ from dashboard.spend import (
     spot_table,
     value_outcomes,
     value_table,
-    wilson,
 )
 from tests.builders import db_from_rows, write_export
 from tests.tiny import AREA, EXTRACT, PERSON, PLAN, tables
