@@ -38,6 +38,13 @@ def current_export(s: Settings) -> Export:
     return _export(str(folder), fingerprint(folder), s)
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _filter_options(fp: str, partnership: str | None, _export: Export, _s: Settings):
+    """What the filters offer depends only on the export (and the home partnership setting), so it
+    is read once per extract, not on every click."""
+    return filter_options(_export, _s)
+
+
 @dataclass(frozen=True)
 class PageContext:
     settings: Settings
@@ -108,7 +115,7 @@ def page_context(*, period_kind: str = "year") -> PageContext | None:
     except UserError as exc:
         st.error(str(exc))
         return None
-    options = filter_options(export, s)
+    options = _filter_options(export.fingerprint, s.partnership, export, s)
     if not options.partnerships:
         st.error(t("web.no_partnership"))
         return None
