@@ -15,7 +15,10 @@ from dashboard.strings import t
 
 
 def table(df: pl.DataFrame, policy: Policy, *, key: str, caption: str | None = None) -> None:
-    """A protected frame as screen text, with CSV and Excel downloads and the suppression note."""
+    """A protected frame as screen text, with CSV and Excel downloads and the suppression note.
+
+    The files are made when a download is clicked, not on every rerun: writing a workbook costs
+    more than drawing the page, and most reruns never download."""
     shown = disclosure.display(df, policy).drop("is_total", strict=False)
     labels = {c: st.column_config.Column(column_label(c)) for c in shown.columns}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
@@ -25,12 +28,12 @@ def table(df: pl.DataFrame, policy: Policy, *, key: str, caption: str | None = N
     if disclosure.flag_columns(df) or not policy.controlled:
         left, right = st.columns(2)
         left.download_button(
-            t("render.download_csv"), downloads.csv_bytes(df, policy), file_name=f"{key}.csv",
+            t("render.download_csv"), lambda: downloads.csv_bytes(df, policy), file_name=f"{key}.csv",
             mime="text/csv", key=f"csv-{key}",
         )  # fmt: skip
         right.download_button(
             t("render.download_excel"),
-            downloads.excel_bytes({key: df}, policy, []),
+            lambda: downloads.excel_bytes({key: df}, policy, []),
             file_name=f"{key}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"xlsx-{key}",
@@ -72,7 +75,7 @@ def workbook_button(page: PageData, policy: Policy) -> None:
         return
     st.download_button(
         t("render.download_workbook"),
-        downloads.excel_bytes(tables, policy, page.definitions),
+        lambda: downloads.excel_bytes(tables, policy, page.definitions),
         file_name=f"{page.name}-{page.view.period.replace('/', '-')}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"workbook-{page.name}",

@@ -108,11 +108,12 @@ if ctx is not None:
                 st.error(str(exc))
         a, b = st.columns(2)
         a.download_button(
-            t("zone_pages.download_csv"), zone_pages.option_csv(working),
+            t("zone_pages.download_csv"), lambda: zone_pages.option_csv(working),
             file_name="zone-option.csv", mime="text/csv", key="option-csv",
         )  # fmt: skip
         b.download_button(
-            t("zone_pages.download_geojson"), zone_pages.option_geojson_text(working, inputs),
+            t("zone_pages.download_geojson"),
+            lambda: zone_pages.option_geojson_text(working, inputs),
             file_name="zone-option.geojson", mime="application/geo+json", key="option-geojson",
         )  # fmt: skip
     render.workbook_button(page, policy)
