@@ -6,7 +6,8 @@
 -- An outcome belongs with its own person_id's area; service type, SDS option, lot and provider are
 -- its plan's.
 -- Filters are nullable: NULL means no filter. $xw_domains/$xw_outcomes: the default crosswalk.
--- Reads outcome_facts (dashboard/precompute.py): outcomes already joined to person, area and plan.
+-- Reads outcome_facts and review_facts (dashboard/precompute.py): outcomes already joined to
+-- person, area and plan; reviews already one a day.
 WITH periods AS (
     SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,
            generate_subscripts($starts, 1) AS p
@@ -14,7 +15,8 @@ WITH periods AS (
 crosswalk AS (
     SELECT unnest($xw_domains) AS domain, unnest($xw_outcomes) AS default_outcome
 ),
-scoped AS (
+scoped AS NOT MATERIALIZED (
+    -- read twice, but a filtered scan is cheaper than keeping every column of it
     SELECT f.* EXCLUDE (national_outcome),
            coalesce(f.national_outcome, x.default_outcome) AS national_outcome
     FROM outcome_facts f
@@ -26,19 +28,21 @@ scoped AS (
       AND ($sds_option IS NULL OR f.sds_option = $sds_option)
 ),
 reviews AS (
-    -- one review per outcome and day: the greatest review_id, so "latest" is well defined
-    SELECT r.outcome_id, r.review_date, r.review_id, r.status
-    FROM outcome_reviews r
-    SEMI JOIN scoped s ON s.outcome_id = r.outcome_id
-    QUALIFY row_number() OVER (
-        PARTITION BY r.outcome_id, r.review_date ORDER BY r.review_id DESC) = 1
+    -- one review per outcome and day, and the day of the next, filtered as scoped is (review_facts)
+    SELECT r.outcome_id, r.review_date, r.status, r.next_date
+    FROM review_facts r
+    WHERE list_contains($partnerships, r.partnership)
+      AND ($locality IS NULL OR r.locality = $locality)
+      AND ($client_group IS NULL OR r.client_group = $client_group)
+      AND ($service_type IS NULL OR r.service_type = $service_type)
+      AND ($sds_option IS NULL OR r.sds_option = $sds_option)
 ),
 latest_in_p AS (
-    SELECT r.outcome_id, per.p, r.status
+    -- one review a day, so the latest day in P picks one review
+    SELECT r.outcome_id, per.p, arg_max(r.status, r.review_date) AS status
     FROM reviews r
     JOIN periods per ON r.review_date BETWEEN per.p_start AND per.p_end
-    QUALIFY row_number() OVER (
-        PARTITION BY r.outcome_id, per.p ORDER BY r.review_date DESC, r.review_id DESC) = 1
+    GROUP BY r.outcome_id, per.p
 ),
 candidates AS (
     -- set by the end of P, and its plan active on at least one day of P
@@ -51,10 +55,9 @@ candidates AS (
 stopped AS (
     -- each no_longer_relevant review, and the day of the outcome's next review (if any): while
     -- it is the latest review, periods starting after it and up to that day are not due
-    SELECT outcome_id, review_date, lead(review_date) OVER (
-               PARTITION BY outcome_id ORDER BY review_date) AS next_date, status
+    SELECT outcome_id, review_date, next_date
     FROM reviews
-    QUALIFY status = 'no_longer_relevant'
+    WHERE status = 'no_longer_relevant'
 ),
 due AS (
     -- ... and its latest review before P (if any) is not no_longer_relevant
