@@ -205,8 +205,10 @@ def _equal_area(shape: shapely.Geometry) -> shapely.Geometry:
     )
 
 
+@lru_cache(maxsize=512)
 def polsby_popper(shape: shapely.Geometry | None) -> float | None:
-    """4π × area ÷ perimeter² in metres (1 = a circle); None without a shape."""
+    """4π × area ÷ perimeter² in metres (1 = a circle); None without a shape. Cached: a zone's
+    shape is the same on every rerun and building its projection costs more than the sum."""
     if shape is None or shape.is_empty:
         return None
     projected = _equal_area(shape)

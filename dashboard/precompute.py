@@ -29,7 +29,7 @@ SPEND_FACTS = """
 CREATE OR REPLACE TABLE spend_facts AS
 SELECT bs.person_id, bs.plan_id, bs.period_start, bs.amount_gbp, bs.hours_delivered,
        bs.on_contract, bs.provider_id AS paid_provider,
-       a.partnership, a.locality, pe.client_group,
+       a.partnership, a.locality, pe.area_code, pe.client_group,
        sp.service_type, sp.sds_option, sp.lot_id, sp.provider_id
 FROM budget_spend bs
 JOIN people pe ON pe.person_id = bs.person_id

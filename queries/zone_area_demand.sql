@@ -38,15 +38,16 @@ handed_back AS (
     GROUP BY tp.area_code
 ),
 spent AS (
-    -- a spend line belongs with its own person (metrics.md, "Whose row is it")
-    SELECT pe.area_code,
-           sum(bs.amount_gbp) AS spend_12m,
-           sum(bs.amount_gbp) FILTER (WHERE NOT bs.on_contract) AS off_contract_spend_12m
-    FROM budget_spend AS bs
-    JOIN these_plans AS tp USING (plan_id)
-    JOIN people AS pe ON pe.person_id = bs.person_id
-    WHERE bs.period_start > CAST($as_at AS DATE) - 365 AND bs.period_start <= $as_at
-    GROUP BY pe.area_code
+    -- a spend line belongs with its own person (metrics.md, "Whose row is it"); spend_facts
+    -- (dashboard/precompute.py) carries that person's area and the line's plan
+    SELECT area_code,
+           sum(amount_gbp) AS spend_12m,
+           sum(amount_gbp) FILTER (WHERE NOT on_contract) AS off_contract_spend_12m
+    FROM spend_facts
+    WHERE partnership = $partnership
+      AND service_type IN ('home_care', 'reablement') AND sds_option <> 1
+      AND period_start > CAST($as_at AS DATE) - 365 AND period_start <= $as_at
+    GROUP BY area_code
 )
 SELECT
     ar.area_code,
