@@ -28,7 +28,14 @@ from dashboard.outcomes import (
     outcome_figures,
     rate,
 )
-from dashboard.periods import Period, as_at_or_end, months_in, year_back, year_earlier
+from dashboard.periods import (
+    Period,
+    as_at_or_end,
+    months_in,
+    period_params,
+    year_back,
+    year_earlier,
+)
 from dashboard.query import parameter_names, run, sql_text
 
 DEFAULT_INTENSIVE_MIN_HOURS = 10.0  # weekly hours at home that make needs "intensive"
@@ -164,8 +171,7 @@ def indicator_values(
     by_outcome, by_group = counted["national_outcome"], counted["deprivation_group"]
     pool = {
         "partnerships": partnerships,
-        "starts": [p.start for p in periods],
-        "ends": [p.end for p in periods],
+        **period_params(periods),
         "as_ats": as_ats,
         "min_hours": min_hours,
         **filters.params(),

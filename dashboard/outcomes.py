@@ -18,7 +18,7 @@ import polars as pl
 
 from dashboard.errors import UserError
 from dashboard.framework import DEFAULT_FRAMEWORK_FILE, load_framework
-from dashboard.periods import Period, months_in, quarters_in
+from dashboard.periods import Period, months_in, period_params, quarters_in
 from dashboard.query import run
 
 BREAKDOWNS = (
@@ -59,10 +59,6 @@ class OutcomeFigures:
     by_national_outcome: pl.DataFrame
     distance: pl.DataFrame  # one row per score tool, plus the is_total row
     coverage: pl.DataFrame
-
-
-def period_params(periods: list[Period]) -> dict[str, list[date]]:
-    return {"starts": [p.start for p in periods], "ends": [p.end for p in periods]}
 
 
 def crosswalk_params(framework_file: Path) -> dict[str, list]:

@@ -7,6 +7,7 @@ is turned into dates here, once, and a typo is a UserError that names the accept
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -118,6 +119,16 @@ def year_earlier(p: Period) -> Period:
     else:
         label = f"{start.isoformat()} to {end.isoformat()}"
     return Period(start, end, label)
+
+
+def period_params(periods: Sequence[Period]) -> dict[str, list[date]]:
+    """The `$starts` and `$ends` lists every period query takes. Every reporting period is whole
+    calendar months, and the spend queries count by month (precompute.SPEND_MONTHS), so any other
+    span is refused here rather than counted wrongly there."""
+    for p in periods:
+        if p.start.day != 1 or p.end_exclusive.day != 1:
+            raise ValueError(f"period {p.label} is not whole calendar months")
+    return {"starts": [p.start for p in periods], "ends": [p.end for p in periods]}
 
 
 def as_at_or_end(p: Period, as_at: date | None) -> date:

@@ -28,7 +28,7 @@ from dashboard.indicators import is_provisional
 from dashboard.intervals import wilson
 from dashboard.outcomes import NO_FILTERS, Filters, attainments, split_periods
 from dashboard.pages_data import PageData, View, policy_for
-from dashboard.periods import Period, add_months, months_in, quarters_in
+from dashboard.periods import Period, add_months, months_in, period_params, quarters_in
 from dashboard.query import run
 from dashboard.settings import Settings
 from dashboard.spc import SpcResult, band_assurance, format_value, reading, xmr
@@ -71,8 +71,7 @@ def spend_figures(
     """
     common = {
         "partnership": partnership,
-        "starts": [p.start for p in periods],
-        "ends": [p.end for p in periods],
+        **period_params(periods),
         "hour_services": list(hour_services),
         **filters.params(),
     }
@@ -392,8 +391,7 @@ def spend_series(
         con,
         "spend_series",
         partnership=partnership,
-        starts=[p.start for p in periods],
-        ends=[p.end for p in periods],
+        **period_params(periods),
         **filters.params(),
     )
     return df.with_columns(

@@ -2,8 +2,9 @@
 -- Budget utilisation (metrics.md, outcome 9): spend in P (amount_gbp of lines whose period_start
 -- falls in P; a line belongs with its own person_id, recoveries count as negative) ÷ planned
 -- budget in P (Σ weekly_budget_gbp × days the plan is active within P ÷ 7; NULL budget counts as
--- 0). data_gap: plans active in P with no weekly budget. Reads plan_facts and spend_facts
--- (dashboard/precompute.py): plans and lines already joined to person and area.
+-- 0). data_gap: plans active in P with no weekly budget. Reads plan_facts and spend_months
+-- (dashboard/precompute.py): plans and lines already joined to person and area, lines summed by
+-- month (every P is whole months).
 WITH periods AS (
     SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,
            generate_subscripts($starts, 1) AS p
@@ -18,9 +19,9 @@ plans AS (
       AND ($sds_option IS NULL OR pf.sds_option = $sds_option)
 ),
 spent AS (
-    SELECT f.partnership, per.p, sum(f.amount_gbp) AS spend
-    FROM spend_facts f
-    JOIN periods per ON f.period_start BETWEEN per.p_start AND per.p_end
+    SELECT f.partnership, per.p, sum(f.spend) AS spend
+    FROM spend_months f
+    JOIN periods per ON f.spend_month BETWEEN per.p_start AND per.p_end
     WHERE list_contains($partnerships, f.partnership)
       AND ($locality IS NULL OR f.locality = $locality)
       AND ($client_group IS NULL OR f.client_group = $client_group)

@@ -5,20 +5,22 @@
 -- line's own provider_id. Kinds: direct payment = plan under SDS option 1; otherwise on contract or
 -- spot purchase by the line's on_contract. Recoveries (negative amounts) are also summed apart.
 -- Hours figures are over lines of plans of the $hour_services. Filters: NULL means no filter.
--- Reads spend_facts (dashboard/precompute.py): the lines already joined to person, area and plan.
+-- Reads spend_months (dashboard/precompute.py): the lines already joined to person, area and plan
+-- and summed per month of period_start; every P is whole months.
 WITH periods AS (
     SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,
            generate_subscripts($starts, 1) AS p
 ),
 lines AS (
-    SELECT f.person_id, f.amount_gbp AS amount, f.hours_delivered, per.p,
+    SELECT f.person_id, per.p, f.lines, f.spend, f.payments, f.recoveries, f.recovery_lines,
+           f.hours_delivered, f.hourly_spend, f.hourly_lines, f.hours_gap_lines,
            list_contains($hour_services, f.service_type) AS hour_based,
            CASE WHEN f.sds_option = 1 THEN 'direct_payment'
                 WHEN f.on_contract THEN 'on_contract' ELSE 'spot' END AS kind,
            f.locality, f.service_type, CAST(f.sds_option AS VARCHAR) AS sds_option,
            f.lot_id, f.provider_id, f.paid_provider
-    FROM spend_facts f
-    JOIN periods per ON f.period_start BETWEEN per.p_start AND per.p_end
+    FROM spend_months f
+    JOIN periods per ON f.spend_month BETWEEN per.p_start AND per.p_end
     WHERE f.partnership = $partnership
       AND ($locality IS NULL OR f.locality = $locality)
       AND ($client_group IS NULL OR f.client_group = $client_group)
@@ -29,18 +31,18 @@ per_person AS (
     -- each person's lines summed per group key first, so the breakdowns fan out fewer rows
     SELECT p, person_id, hour_based, kind, locality, service_type, sds_option, lot_id,
            provider_id, paid_provider,
-           count(*) AS lines,
-           sum(amount) AS spend,
-           sum(amount) FILTER (WHERE amount > 0) AS payments,
-           sum(amount) FILTER (WHERE amount < 0) AS recoveries,
-           count(*) FILTER (WHERE amount < 0) AS recovery_lines,
+           sum(lines) AS lines,
+           sum(spend) AS spend,
+           sum(payments) AS payments,
+           sum(recoveries) AS recoveries,
+           sum(recovery_lines) AS recovery_lines,
            sum(hours_delivered) FILTER (WHERE hour_based) AS hours_delivered,
-           sum(amount) FILTER (WHERE hour_based AND hours_delivered IS NOT NULL) AS hourly_spend,
-           count(*) FILTER (WHERE hour_based AND hours_delivered IS NOT NULL) AS hourly_lines,
-           count(*) FILTER (WHERE hour_based AND hours_delivered IS NULL AND amount > 0)
-               AS hours_gap_lines
+           sum(hourly_spend) FILTER (WHERE hour_based) AS hourly_spend,
+           sum(hourly_lines) FILTER (WHERE hour_based) AS hourly_lines,
+           sum(hours_gap_lines) FILTER (WHERE hour_based) AS hours_gap_lines
     FROM lines
-    GROUP BY ALL
+    GROUP BY p, person_id, hour_based, kind, locality, service_type, sds_option, lot_id,
+             provider_id, paid_provider
 ),
 grouped AS (
     SELECT l.*, b.breakdown,

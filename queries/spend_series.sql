@@ -9,9 +9,9 @@ WITH periods AS (
            generate_subscripts($starts, 1) AS p
 ),
 spent AS (
-    SELECT per.p, count(DISTINCT f.person_id) AS people, sum(f.amount_gbp) AS spend
-    FROM spend_facts f
-    JOIN periods per ON f.period_start BETWEEN per.p_start AND per.p_end
+    SELECT per.p, count(DISTINCT f.person_id) AS people, sum(f.spend) AS spend
+    FROM spend_months f
+    JOIN periods per ON f.spend_month BETWEEN per.p_start AND per.p_end
     WHERE f.partnership = $partnership
       AND ($locality IS NULL OR f.locality = $locality)
       AND ($client_group IS NULL OR f.client_group = $client_group)

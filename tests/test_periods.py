@@ -6,10 +6,12 @@ import pytest
 
 from dashboard.errors import UserError
 from dashboard.periods import (
+    Period,
     as_at_or_end,
     days_active_within,
     months_in,
     parse_period,
+    period_params,
     quarters_in,
     year_back,
     year_earlier,
@@ -74,3 +76,15 @@ def test_days_active_within_counts_start_to_the_day_before_end():
     assert days_active_within(date(2025, 1, 1), date(2025, 4, 1), p) == 0
     assert days_active_within(date(2025, 6, 30), date(2025, 8, 1), p) == 1
     assert days_active_within(date(2025, 5, 1), date(2025, 5, 11), p) == 10
+
+
+def test_period_params_takes_whole_months_only():
+    year, feb = parse_period("2025/26"), parse_period("2024-02")
+    assert period_params([year, feb]) == {
+        "starts": [date(2025, 4, 1), date(2024, 2, 1)],
+        "ends": [date(2026, 3, 31), date(2024, 2, 29)],
+    }
+    with pytest.raises(ValueError, match="not whole calendar months"):
+        period_params([Period(date(2025, 4, 2), date(2025, 4, 30), "2 to 30 April")])
+    with pytest.raises(ValueError, match="not whole calendar months"):
+        period_params([Period(date(2025, 4, 1), date(2025, 4, 29), "1 to 29 April")])
