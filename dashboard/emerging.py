@@ -18,10 +18,9 @@ import duckdb
 import plotly.graph_objects as go
 import polars as pl
 import pydeck as pdk
-import shapely
 from scipy.stats import beta, binom, false_discovery_control
 
-from dashboard import disclosure, palette, query
+from dashboard import disclosure, geometry, palette, query
 from dashboard.disclosure import Policy
 from dashboard.export import Export
 from dashboard.outcomes import Filters
@@ -495,24 +494,17 @@ def trend_figure(cell: dict, quarters: Sequence[Period], sentence: str) -> go.Fi
     )
 
 
-def _polygons(wkt: str | None) -> list[list[list[float]]]:
-    """Outer rings of an area's polygon parts as [lon, lat] lists; [] when it has no polygon."""
-    if not wkt:
-        return []
-    parts = shapely.get_parts(shapely.from_wkt(wkt))
-    return [[list(xy) for xy in shapely.get_coordinates(p.exterior)] for p in parts]
-
-
 def map_deck(area_rows: pl.DataFrame, basemap_url: str | None) -> pdk.Deck:
     """The locality's areas, the rising ones filled darker and outlined thicker (not colour
     alone: the tooltip names each area's counts, already through disclosure control)."""
-    rows = area_rows.to_dicts()
     rise, other = palette.rgba(palette.DARK_PINK, MAP_ALPHA), palette.rgba(palette.LIGHT_GREY, 120)
+    shapes = geometry.display_parts(tuple(area_rows["geometry_wkt"].to_list()))
+    rows = area_rows.select("rising", "tooltip", "centroid_lon", "centroid_lat").to_dicts()
     for r in rows:
-        r["fill"] = rise if r["rising"] else other
-        r["width"] = 3 if r["rising"] else 1
-    with_polygons = [dict(r, polygon=ring) for r in rows for ring in _polygons(r["geometry_wkt"])]
-    points = [r for r in rows if not r["geometry_wkt"]]
+        r["fill"], r["width"] = (rise, 3) if r.pop("rising") else (other, 1)
+    with_polygons = [dict(r, polygon=part) for r, parts in zip(rows, shapes, strict=True)
+                     for part in parts]  # fmt: skip
+    points = [r for r, parts in zip(rows, shapes, strict=True) if not parts]
     layers = []
     if with_polygons:
         layers.append(

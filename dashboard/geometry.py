@@ -23,6 +23,11 @@ NEAREST_CENTROIDS = 4  # k: neighbours of an area without a polygon
 # Coordinates are snapped to this grid (degrees, about 1 cm) before boundaries are compared, so
 # that two areas exported with the same edge rounded differently still share it.
 SNAP_DEGREES = 1e-7
+# Maps draw areas simplified together to about 20 m (invisible at the zoom that shows a locality,
+# a few pixels at street zoom) and rounded to about a metre: a real data zone boundary has hundreds
+# of points, and every point is sent to every browser on every rerun.
+DISPLAY_TOLERANCE_DEGREES = 2e-4
+DISPLAY_DECIMALS = 5
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,36 @@ def shapes(wkts: Iterable[str | None]) -> np.ndarray:
     """Parsed polygons (None where absent), snapped to SNAP_DEGREES."""
     parsed = shapely.from_wkt(np.array([w if w else None for w in wkts], dtype=object))
     return shapely.set_precision(parsed, SNAP_DEGREES)
+
+
+Ring = tuple[tuple[float, float], ...]
+
+
+def _display_parts(shape: shapely.Geometry) -> tuple[tuple[Ring, ...], ...]:
+    """Each polygon part as (outer ring, holes…) of (lon, lat) pairs, as deck.gl draws polygons."""
+    parts = shapely.get_parts(shape)
+
+    def ring(r: shapely.LinearRing) -> Ring:
+        coords = np.round(shapely.get_coordinates(r), DISPLAY_DECIMALS)
+        return tuple(map(tuple, coords.tolist()))
+
+    return tuple(
+        (ring(part.exterior), *(ring(hole) for hole in part.interiors))
+        for part in parts
+        if isinstance(part, shapely.Polygon)
+    )
+
+
+@lru_cache(maxsize=64)
+def display_parts(wkts: tuple[str | None, ...]) -> tuple[tuple[tuple[Ring, ...], ...], ...]:
+    """Each area's polygon parts for a map (empty where it has no polygon), simplified as one
+    coverage so neighbours still meet without gaps or slivers. Cached by the areas' boundaries,
+    which do not change between reruns: parsing and simplifying cost more than drawing."""
+    geoms = shapes(wkts)
+    present = ~shapely.is_missing(geoms)
+    if present.any():
+        geoms[present] = shapely.coverage_simplify(geoms[present], DISPLAY_TOLERANCE_DEGREES)
+    return tuple(() if shapely.is_missing(g) else _display_parts(g) for g in geoms)
 
 
 def _polygon_pairs(geoms: np.ndarray) -> list[tuple[int, int]]:

@@ -319,17 +319,6 @@ def _tooltips(areas: pl.DataFrame, policy: Policy) -> list[str]:
     ]
 
 
-def _rings(shape: shapely.Geometry) -> list[list[list[list[float]]]]:
-    """Each polygon part as [outer ring, holes…] of [lon, lat] pairs, as PolygonLayer draws them."""
-    parts = shape.geoms if hasattr(shape, "geoms") else [shape]
-    return [
-        [[list(xy) for xy in part.exterior.coords]]
-        + [[list(xy) for xy in ring.coords] for ring in part.interiors]
-        for part in parts
-        if isinstance(part, shapely.Polygon)
-    ]
-
-
 def _view_state(lat: np.ndarray, lon: np.ndarray) -> pdk.ViewState:
     """Centred on the areas, zoomed so their extent (with a margin) fits MAP_WIDTH_PX ×
     MAP_HEIGHT_PX. Web Mercator: deck.gl draws the world WORLD_PX × 2^zoom pixels wide, and a
@@ -361,16 +350,13 @@ def map_deck(
     edges = _class_edges([v for v in values if v is not None], spec)
     tips = _tooltips(areas, policy)
     polygons, points = [], []
-    geoms = geometry.shapes(areas["geometry_wkt"].to_list())
+    shapes = geometry.display_parts(tuple(areas["geometry_wkt"].to_list()))
     for i, row in enumerate(areas.select("centroid_lat", "centroid_lon").iter_rows()):
         shade = _shade(values[i], edges, spec)
         colour = palette.rgba(NO_VALUE_COLOUR if shade is None else SEQUENTIAL[shade], FILL_ALPHA)
-        if shapely.is_missing(geoms[i]):
+        if not shapes[i]:
             points.append({"position": [row[1], row[0]], "fill": colour, "tooltip": tips[i]})
-        else:
-            polygons += [
-                {"polygon": r, "fill": colour, "tooltip": tips[i]} for r in _rings(geoms[i])
-            ]
+        polygons += [{"polygon": r, "fill": colour, "tooltip": tips[i]} for r in shapes[i]]
     labels = [
         {"position": list(shapely.geometry.shape(f["geometry"]).representative_point().coords[0]),
          "text": str(f["properties"]["zone"])}

@@ -94,3 +94,20 @@ def test_compactness_of_square_and_strip():
     assert geometry.polsby_popper(strip) == pytest.approx(math.pi * 3 * r / (3 + r) ** 2, rel=1e-4)
     assert geometry.merged_outline([sq(0, 0), None]) is None
     assert geometry.polsby_popper(None) is None
+
+
+def test_display_parts_simplify_neighbours_together_and_round():
+    # Two 0.01° squares sharing the edge x = 0.01; that edge has a kink 0.00004° (about 3 m) out,
+    # well inside the display tolerance, drawn in both areas.
+    left = "POLYGON((0 0,0.01 0,0.01000004 0.005,0.01 0.01,0 0.01,0 0))"
+    right = "POLYGON((0.01 0,0.02 0,0.02 0.01,0.01 0.01,0.01000004 0.005,0.01 0))"
+    hole = (
+        "POLYGON((1 1,1.1 1,1.1 1.1,1 1.1,1 1),(1.02 1.02,1.02 1.05,1.05 1.05,1.05 1.02,1.02 1.02))"
+    )
+    shown = geometry.display_parts((left, right, None, hole))
+    (left_outer,), (right_outer,) = shown[0][0], shown[1][0]
+    assert sorted(set(left_outer)) == [(0.0, 0.0), (0.0, 0.01), (0.01, 0.0), (0.01, 0.01)]
+    assert sorted(set(right_outer)) == [(0.01, 0.0), (0.01, 0.01), (0.02, 0.0), (0.02, 0.01)]
+    assert shown[2] == ()  # no polygon: the map draws a dot at the centroid instead
+    outer, inner = shown[3][0]  # the hole is kept as a hole
+    assert len(outer) == len(inner) == 5 and (1.02, 1.02) in inner
