@@ -169,9 +169,10 @@ def data_quality(export: Export, settings: Settings, view: View) -> PageData:
     gaps = query.run(
         export.cursor(), "quality_data_gaps", partnership=view.partnership, as_at=view.p.end
     )
-    gaps = gaps.with_columns(
-        pl.col("gap").map_elements(lambda g: t(f"quality.gap_{g}"), return_dtype=pl.Utf8)
-    )
+    # Named from a lookup, not a Python function per row: Polars would run that function on its
+    # worker threads, which then wait for the interpreter lock other sessions' threads hold.
+    names = {g: t(f"quality.gap_{g}") for g in gaps["gap"].unique().to_list()}
+    gaps = gaps.with_columns(pl.col("gap").replace_strict(names, return_dtype=pl.Utf8))
     page.tables["data_gaps"] = disclosure.protect(
         gaps, policy, counts=["with_gap", "total"], rates={"share": ("with_gap", "total")}
     )

@@ -21,7 +21,9 @@ def table(df: pl.DataFrame, policy: Policy, *, key: str, caption: str | None = N
     more than drawing the page, and most reruns never download."""
     shown = disclosure.display(df, policy).drop("is_total", strict=False)
     labels = {c: st.column_config.Column(column_label(c)) for c in shown.columns}
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
+    # As an Arrow table: Streamlit sends it as it is, where a Polars frame would go through pandas,
+    # whose conversion waits on Polars' worker threads while holding the interpreter lock.
+    st.dataframe(shown.to_arrow(), hide_index=True, width="stretch", column_config=labels)
     note = disclosure.screen_footnote(policy)
     if caption or note:
         st.caption(" ".join(x for x in (caption, note) if x))

@@ -1,10 +1,15 @@
-"""Start the app: `python -m dashboard.serve [streamlit options]` is `streamlit run app.py` with one fix.
+"""Start the app: `python -m dashboard.serve [streamlit options]` is `streamlit run app.py` with two
+fixes.
 
 The project keeps its page scripts in `pages/`, beside `app.py`, and `app.py` routes with
 `st.navigation`. Streamlit decides per server whether it is an old-style "pages folder" app by
 whether that folder exists, and only learns otherwise once `app.py` has run: so if the first visitor
 after a start follows a link straight to a page, Streamlit runs that page alone, without the app's
 navigation. Telling it up front that `st.navigation` owns routing removes that first-visit trap.
+
+Each session runs its page in its own thread. The first pages after a start would import pandas (for
+Plotly) in several threads at once, and one thread can then see the module half made ("partially
+initialized module 'pandas'"): importing it here, before any session, removes that race.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pandas  # noqa: F401 - imported once, before sessions' threads (see above)
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
