@@ -114,22 +114,34 @@ def rows_section(runs: dict) -> list[str]:
     return ["## Rows per table", "", *table(["table", *names], body)]
 
 
+def _pace(think_s: float) -> str:
+    return (f"a pause of {think_s / 2:g}–{think_s * 1.5:g} s between changes" if think_s
+            else "no pause between changes")  # fmt: skip
+
+
 def sessions_section(sessions: dict | None) -> list[str]:
     if not sessions:
         return []
-    head = [f"## {sessions['sessions']} simultaneous sessions ({sessions['scale']})", ""]
-    lat = sessions["latencies"]
-    if not lat:
-        return head + [f"No filter change completed; errors: {sessions['errors'][:5]}", ""]
-    p50, p95 = np.percentile(lat, [50, 95])
-    return head + [
-        f"{len(lat)} filter changes (Locality select box, {sessions['iterations']} per session, "
-        f"tabs spread over every page but home) in one headless Chromium against `streamlit run` "
-        f"on loopback, both on this machine: p50 {ms(p50)}, p95 {ms(p95)}, max {ms(max(lat))}; "
-        f"errors: {len(sessions['errors'])}.",
-        *(f"- {e}" for e in sessions["errors"][:10]),
-        "",
-    ]
+    lines = [
+        f"## {sessions['sessions']} simultaneous sessions ({sessions['scale']})", "",
+        f"Each session is a Streamlit websocket client (bench/sessions.py) on one page (spread over "
+        f"every page but home) of `python -m dashboard.serve` on loopback, changing the Locality "
+        f"box {sessions['iterations']} times; a change is timed from sending the new value "
+        f"to the server's end of the rerun. Each run starts a fresh server.", "",
+    ]  # fmt: skip
+    for run in sessions["runs"]:
+        lat, errors = run["latencies"], run["errors"]
+        if not lat:
+            lines.append(f"- {_pace(run['think_s'])}: no filter change completed; errors: "
+                         f"{errors[:5]}")  # fmt: skip
+            continue
+        p50, p95 = np.percentile(lat, [50, 95])
+        lines.append(
+            f"- {_pace(run['think_s'])}: {len(lat)} filter changes, p50 {ms(p50)}, "
+            f"p95 {ms(p95)}, max {ms(max(lat))}; errors: {len(errors)}."
+        )
+        lines += [f"  - {e}" for e in errors[:10]]
+    return [*lines, ""]
 
 
 def goals(runs: dict, sessions: dict | None) -> list[list[str]]:
@@ -166,12 +178,15 @@ def goals(runs: dict, sessions: dict | None) -> list[list[str]]:
             unit = "×" if f["kind"] == "ratio" else " ms"
             add(f"{name}: {f['figure']} within {limit:g}{unit} of the floor", f["amount"], limit,
                 f"{f['amount']:.1f}{unit}")  # fmt: skip
-    if sessions and sessions["latencies"]:
-        p95 = float(np.percentile(sessions["latencies"], 95))
-        add(f"{sessions['scale']}: {sessions['sessions']} sessions p95 under 2 s", p95,
-            SESSIONS_P95_GOAL, ms(p95))  # fmt: skip
-        add(f"{sessions['scale']}: no errors in the sessions", len(sessions["errors"]), 1,
-            str(len(sessions["errors"])))  # fmt: skip
+    for run in sessions["runs"] if sessions else []:
+        who = f"{sessions['scale']}: {sessions['sessions']} sessions, {_pace(run['think_s'])}"
+        if run["latencies"]:
+            p95 = float(np.percentile(run["latencies"], 95))
+            if run["think_s"]:  # the goal is for a meeting; no pause at all is the stress case
+                add(f"{who}: p95 under {SESSIONS_P95_GOAL:g} s", p95, SESSIONS_P95_GOAL, ms(p95))
+            else:
+                out.append([f"{who}: p95", ms(p95), "reported"])
+        add(f"{who}: no errors", len(run["errors"]), 1, str(len(run["errors"])))
     return out
 
 

@@ -4,7 +4,8 @@
 
 Each scale runs in child processes of its own (generating, then measuring), so a scale's peak
 memory is its own and the national scale cannot starve the others. The concurrency test then serves
-the app on the largest scale measured and drives simultaneous browser sessions against it.
+the app on the largest scale measured and drives simultaneous sessions against it (bench/sessions.py),
+at a meeting's pace and with no pause at all.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from bench.scales import (
     bench_settings,
     parse_scales,
 )
-from bench.sessions import ITERATIONS, SESSIONS
+from bench.sessions import ITERATIONS, SESSIONS, THINK_CASES
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_FILE = ROOT / "bench" / "results.md"
@@ -79,7 +80,9 @@ def child(phase: str, scale: Scale, root: Path, json_out: Path, export: Path | N
     json_out.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
 
 
-def sessions_step(run: dict, scale: Scale, root: Path, sessions: int, iterations: int) -> dict:
+def sessions_step(
+    run: dict, scale: Scale, root: Path, sessions: int, iterations: int, think: tuple[float, ...]
+) -> dict:
     from bench.sessions import run_sessions
     from dashboard.export import open_export
     from dashboard.pages_data import filter_options
@@ -95,9 +98,12 @@ def sessions_step(run: dict, scale: Scale, root: Path, sessions: int, iterations
     options = filter_options(export, settings)
     localities = options.for_partnership(options.home).localities
     export.close()
-    found = run_sessions(settings_file, localities, sessions=sessions, iterations=iterations)
-    return {"scale": scale.name, "sessions": sessions, "iterations": iterations,
-            "latencies": found.latencies, "errors": found.errors}  # fmt: skip
+    runs = []
+    for think_s in think:  # each on a freshly started server, so none starts with a warm cache
+        found = run_sessions(settings_file, localities, sessions=sessions, iterations=iterations,
+                             think_s=think_s)  # fmt: skip
+        runs.append({"think_s": think_s, "latencies": found.latencies, "errors": found.errors})
+    return {"scale": scale.name, "sessions": sessions, "iterations": iterations, "runs": runs}
 
 
 def run_bench(
@@ -107,6 +113,7 @@ def run_bench(
     out: Path = RESULTS_FILE,
     sessions: int = SESSIONS,
     iterations: int = ITERATIONS,
+    think: tuple[float, ...] = THINK_CASES,
     log=print,
 ) -> dict:
     """Measure each scale, then the sessions; write the results to `out` (and JSON beside the
@@ -126,7 +133,7 @@ def run_bench(
     if sessions > 0 and chosen is not None:
         log(f"{chosen.name}: {sessions} sessions")
         results["sessions"] = sessions_step(
-            results["scales"][chosen.name], chosen, root, sessions, iterations
+            results["scales"][chosen.name], chosen, root, sessions, iterations, think
         )
     (root / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     out.write_text(report.render(results), encoding="utf-8")
@@ -143,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--iterations", type=int, default=ITERATIONS, help="filter changes per session"
     )
+    parser.add_argument(
+        "--think", default=",".join(f"{x:g}" for x in THINK_CASES),
+        help="seconds a person pauses between changes, one sessions run per value (0: no pause)",
+    )  # fmt: skip
     parser.add_argument("--out", type=Path, default=RESULTS_FILE, help="the results file")
     parser.add_argument("--root", type=Path, default=BENCH_CACHE_ROOT,
                         help="where the sample exports and caches are kept")  # fmt: skip
@@ -156,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
               args.export)  # fmt: skip
         return 0
     run_bench(parse_scales(args.scales), root=args.root, out=args.out, sessions=args.sessions,
-              iterations=args.iterations)  # fmt: skip
+              iterations=args.iterations,
+              think=tuple(float(x) for x in args.think.split(",")))  # fmt: skip
     print(f"wrote {args.out}")
     return 0
 

@@ -1,11 +1,12 @@
 """The bench keeps working: bench/run.py at a trivial scale writes a results file with every section.
 
 Not a timed test: it asserts what was measured and that the library, the floor and pandas agree, never
-how fast. The concurrency step (a browser) is left to `make bench`.
+how fast. The concurrency step is left to `make bench` (tests/test_sessions.py checks its client).
 """
 
 from __future__ import annotations
 
+from bench.report import goals, sessions_section
 from bench.run import run_bench
 from bench.scales import Scale
 from bench.timing import Timing, overhead
@@ -56,3 +57,21 @@ def test_the_floor_is_compared_by_ratio_above_100_ms_and_by_overhead_below():
 def test_timing_is_the_median_with_min_and_max():
     # 0.3, 0.1, 0.2 sorted: 0.1, 0.2, 0.3 -> median 0.2, min 0.1, max 0.3
     assert Timing.of([0.3, 0.1, 0.2]) == Timing(0.2, 0.1, 0.3, 3)
+
+
+def test_sessions_are_judged_at_a_meetings_pace_and_reported_without_pause():
+    sessions = {"scale": "largest", "sessions": 20, "iterations": 8, "runs": [
+        {"think_s": 2.0, "latencies": [0.5, 1.0, 1.5, 2.0, 2.5], "errors": []},
+        {"think_s": 0.0, "latencies": [1.0, 2.0, 3.0, 4.0, 5.0], "errors": ["carers: boom"]},
+    ]}  # fmt: skip
+    rows = {row[0]: row[1:] for row in goals({}, sessions)}
+    # numpy's percentile interpolates: p95 of 0.5..2.5 in steps of 0.5 is 2.0 + 0.8 × 0.5 = 2.4 s
+    assert rows["largest: 20 sessions, a pause of 1–3 s between changes: p95 under 2 s"] == [
+        "2,400 ms", "MISSED"
+    ]  # fmt: skip
+    # without a pause it is reported, not judged: p95 of 1..5 is 4 + 0.8 × 1 = 4.8 s
+    assert rows["largest: 20 sessions, no pause between changes: p95"] == ["4,800 ms", "reported"]
+    assert rows["largest: 20 sessions, no pause between changes: no errors"] == ["1", "MISSED"]
+    text = "\n".join(sessions_section(sessions))
+    assert "p50 1,500 ms, p95 2,400 ms, max 2,500 ms; errors: 0." in text
+    assert "  - carers: boom" in text
