@@ -127,7 +127,8 @@ def sessions_section(sessions: dict | None) -> list[str]:
         f"Each session is a Streamlit websocket client (bench/sessions.py) on one page (spread over "
         f"every page but home) of `python -m dashboard.serve` on loopback, changing the Locality "
         f"box {sessions['iterations']} times; a change is timed from sending the new value "
-        f"to the server's end of the rerun. Each run starts a fresh server.", "",
+        f"to the server's end of the rerun. Each run starts a fresh server and begins once it has "
+        f"warmed its page cache (every page for the home partnership, whole and by locality).", "",
     ]  # fmt: skip
     for run in sessions["runs"]:
         lat, errors = run["latencies"], run["errors"]
@@ -138,7 +139,8 @@ def sessions_section(sessions: dict | None) -> list[str]:
         p50, p95 = np.percentile(lat, [50, 95])
         lines.append(
             f"- {_pace(run['think_s'])}: {len(lat)} filter changes, p50 {ms(p50)}, "
-            f"p95 {ms(p95)}, max {ms(max(lat))}; errors: {len(errors)}."
+            f"p95 {ms(p95)}, max {ms(max(lat))}; errors: {len(errors)}; the server warmed its "
+            f"cache in {ms(run.get('warm_s', 0))} first."
         )
         lines += [f"  - {e}" for e in errors[:10]]
     return [*lines, ""]

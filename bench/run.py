@@ -102,7 +102,8 @@ def sessions_step(
     for think_s in think:  # each on a freshly started server, so none starts with a warm cache
         found = run_sessions(settings_file, localities, sessions=sessions, iterations=iterations,
                              think_s=think_s)  # fmt: skip
-        runs.append({"think_s": think_s, "latencies": found.latencies, "errors": found.errors})
+        runs.append({"think_s": think_s, "latencies": found.latencies, "errors": found.errors,
+                     "warm_s": found.warm_s})  # fmt: skip
     return {"scale": scale.name, "sessions": sessions, "iterations": iterations, "runs": runs}
 
 

@@ -164,6 +164,11 @@ class Settings:
         default=5.0,
     )
     # the machine
+    warm_pages: bool = _s(
+        "app.warm_pages",
+        "Work out the home partnership's pages in the background when an extract opens.",
+        default=True,
+    )
     duckdb_threads: int = _s("duckdb.threads", "Threads DuckDB may use.", default=2)
     duckdb_memory_limit: str = _s(
         "duckdb.memory_limit", "Memory DuckDB may use before spilling to disk.", default="2GB"

@@ -8,11 +8,16 @@ interaction instead of mixing old and new figures; each session reads through it
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import streamlit as st
 
+from dashboard import registry
 from dashboard.disclosure import Policy
 from dashboard.errors import UserError
 from dashboard.export import Export, fingerprint, open_export
@@ -72,6 +77,57 @@ def page_data(fn, ctx: PageContext) -> PageData:
     return _page_data(fn.__name__, key, ctx, fn)
 
 
+def warm(export: Export, s: Settings, fns: Iterable[Callable]) -> int:
+    """Work out the figures of each page of `fns` for the views a meeting opens first: the home
+    partnership's default period, whole and then locality by locality. Returns how many views
+    were worked out. A page that fails here is skipped: it fails again, with its message shown,
+    when someone opens it."""
+    options = filter_options(export, s)
+    localities = [None, *options.for_partnership(options.home).localities]
+    fns = list(fns)
+    done = 0
+    for locality in localities:
+        view = View(options.home, options.default_period, Filters(locality=locality))
+        for fn in fns:
+            try:
+                page_data(fn, PageContext(s, export, view))
+                done += 1
+            except Exception:  # noqa: BLE001 - see the docstring
+                logging.getLogger(__name__).exception("warming %s failed", fn.__name__)
+    return done
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _warming(fp: str, _export: Export, _s: Settings) -> threading.Thread:
+    """The background thread warming the page cache for one extract, started once per extract:
+    on a server start, and again when a new extract arrives. Twenty people opening pages in the
+    first minute of a meeting would otherwise each wait for figures nobody has asked for yet."""
+
+    def run() -> None:
+        started = time.perf_counter()
+        fns = [registry.page_function(name) for name in registry.PAGE_FUNCTIONS]
+        done = warm(_export, _s, fns)
+        logging.getLogger(__name__).info(
+            "page cache warm: %d views in %.1f s", done, time.perf_counter() - started
+        )
+
+    thread = threading.Thread(target=run, name=f"warm-{fp[:8]}", daemon=True)
+    thread.start()
+    return thread
+
+
+def warm_up() -> threading.Thread | None:
+    """Start warming the page cache for the current extract, if the settings ask for it."""
+    s = settings()
+    if not s.warm_pages:
+        return None
+    try:
+        export = current_export(s)
+    except UserError:
+        return None  # the first page opened shows why
+    return _warming(export.fingerprint, export, s)
+
+
 @dataclass(frozen=True)
 class OpenedPage:
     ctx: PageContext
@@ -115,6 +171,7 @@ def page_context(*, period_kind: str = "year") -> PageContext | None:
     except UserError as exc:
         st.error(str(exc))
         return None
+    warm_up()  # a new extract mid-meeting is warmed too
     options = _filter_options(export.fingerprint, s.partnership, export, s)
     if not options.partnerships:
         st.error(t("web.no_partnership"))

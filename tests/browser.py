@@ -29,8 +29,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class ServedUrl(str):
+    """The app's base URL, with the server's process id (the bench watches its CPU time)."""
+
+    pid: int
+
+
 @contextlib.contextmanager
-def serve(settings_file: Path, timeout: float = 60) -> Iterator[str]:
+def serve(settings_file: Path, timeout: float = 60) -> Iterator[ServedUrl]:
     """Run `streamlit run app.py` on a free loopback port until the block ends."""
     port = free_port()
     env = {**os.environ, "DASHBOARD_SETTINGS": str(settings_file)}
@@ -43,7 +49,8 @@ def serve(settings_file: Path, timeout: float = 60) -> Iterator[str]:
     proc = subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
-    url = f"http://127.0.0.1:{port}"
+    url = ServedUrl(f"http://127.0.0.1:{port}")
+    url.pid = proc.pid
     try:
         deadline = time.monotonic() + timeout
         while True:

@@ -23,6 +23,8 @@ def point_app(tmp_path, monkeypatch):
 
     def use(folder: Path, **sections: dict) -> Path:
         data = {"path": folder, "cache_dir": tmp_path / "cache", **sections.pop("data", {})}
+        # No background warming in a test process: tests/test_web.py tests it on its own.
+        sections["app"] = {"warm_pages": False, **sections.get("app", {})}
         text = ""
         for name, values in {"data": data, **sections}.items():
             text += f"[{name}]\n" + "".join(f"{k} = {_toml_value(v)}\n" for k, v in values.items())
