@@ -40,7 +40,7 @@ format:
 	.venv/bin/ruff format .
 
 # Speed and memory at three scales (never part of `make test`): SCALES=typical,largest for a subset.
-bench: setup $(CHROMIUM)
+bench: setup
 	$(PY) -m bench.run $(if $(SCALES),--scales $(SCALES))
 
 clean-cache:
