@@ -3,12 +3,14 @@
 -- Every figure is over home care and reablement plans other than SDS option 1 ("these plans").
 -- Active plans count at $as_at; handbacks and spend count for any of these plans, active at $as_at
 -- or not, because a package that ended during the year still had its handbacks and its spend.
+-- Reads plan_facts and spend_facts (dashboard/precompute.py): plans and lines already joined to
+-- their person's area.
 WITH these_plans AS (
-    SELECT sp.plan_id, sp.person_id, sp.start_date, sp.end_date, sp.service_type,
-           sp.weekly_hours, sp.complex_needs, pe.area_code
-    FROM support_plans AS sp
-    JOIN people AS pe USING (person_id)
-    WHERE sp.service_type IN ('home_care', 'reablement') AND sp.sds_option <> 1
+    SELECT plan_id, person_id, start_date, end_date, service_type, weekly_hours, complex_needs,
+           area_code
+    FROM plan_facts
+    WHERE partnership = $partnership
+      AND service_type IN ('home_care', 'reablement') AND sds_option <> 1
 ),
 active AS (
     SELECT
