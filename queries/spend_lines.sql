@@ -57,25 +57,40 @@ grouped AS (
            END AS grp
     FROM per_person l
     CROSS JOIN (SELECT unnest($breakdowns) AS breakdown) b
+),
+per_group AS (
+    -- each person's figures in each group: people are then counted once per group by count(*)
+    SELECT p, breakdown, grp, person_id,
+           sum(lines) AS lines, sum(spend) AS spend, sum(payments) AS payments,
+           sum(recoveries) AS recoveries, sum(recovery_lines) AS recovery_lines,
+           sum(spend) FILTER (WHERE kind = 'on_contract') AS on_contract_gbp,
+           sum(spend) FILTER (WHERE kind = 'spot') AS spot_gbp,
+           sum(spend) FILTER (WHERE kind = 'direct_payment') AS direct_payment_gbp,
+           bool_or(kind = 'on_contract') AS on_contract, bool_or(kind = 'spot') AS spot,
+           bool_or(kind = 'direct_payment') AS direct_payment,
+           sum(hours_delivered) AS hours_delivered, sum(hourly_spend) AS hourly_spend,
+           sum(hourly_lines) AS hourly_lines, sum(hours_gap_lines) AS hours_gap_lines
+    FROM grouped
+    GROUP BY p, breakdown, grp, person_id
 )
 SELECT p, breakdown, grp,
-       count(DISTINCT person_id) AS people,
+       count(*) AS people,
        sum(lines)::BIGINT AS lines,
        sum(spend) AS spend,
        coalesce(sum(payments), 0.0) AS payments,
        coalesce(sum(recoveries), 0.0) AS recoveries,
        sum(recovery_lines)::BIGINT AS recovery_lines,
-       count(DISTINCT person_id) FILTER (WHERE recovery_lines > 0) AS recovery_people,
-       coalesce(sum(spend) FILTER (WHERE kind = 'on_contract'), 0.0) AS on_contract_gbp,
-       count(DISTINCT person_id) FILTER (WHERE kind = 'on_contract') AS on_contract_people,
-       coalesce(sum(spend) FILTER (WHERE kind = 'spot'), 0.0) AS spot_gbp,
-       count(DISTINCT person_id) FILTER (WHERE kind = 'spot') AS spot_people,
-       coalesce(sum(spend) FILTER (WHERE kind = 'direct_payment'), 0.0) AS direct_payment_gbp,
-       count(DISTINCT person_id) FILTER (WHERE kind = 'direct_payment') AS direct_payment_people,
+       count(*) FILTER (WHERE recovery_lines > 0) AS recovery_people,
+       coalesce(sum(on_contract_gbp), 0.0) AS on_contract_gbp,
+       count(*) FILTER (WHERE on_contract) AS on_contract_people,
+       coalesce(sum(spot_gbp), 0.0) AS spot_gbp,
+       count(*) FILTER (WHERE spot) AS spot_people,
+       coalesce(sum(direct_payment_gbp), 0.0) AS direct_payment_gbp,
+       count(*) FILTER (WHERE direct_payment) AS direct_payment_people,
        coalesce(sum(hours_delivered), 0.0) AS hours_delivered,
        coalesce(sum(hourly_spend), 0.0) AS hourly_spend,
-       count(DISTINCT person_id) FILTER (WHERE hourly_lines > 0) AS hourly_people,
+       count(*) FILTER (WHERE hourly_lines > 0) AS hourly_people,
        sum(hours_gap_lines)::BIGINT AS hours_gap_lines
-FROM grouped
+FROM per_group
 GROUP BY p, breakdown, grp
 ORDER BY p, breakdown, grp NULLS LAST
