@@ -65,6 +65,18 @@ def _interval_rates(name: str, numerator: str, denominator: str) -> dict[str, tu
 # --- equity tables --------------------------------------------------------------------------------
 
 
+def in_group_order(df: pl.DataFrame) -> pl.DataFrame:
+    """Each breakdown's groups in their own order, deciles and classes 1, 2 … 10 rather than as
+    text (1, 10, 2 …); breakdowns, and rows within a group, stay in the order they came."""
+    first_seen = pl.col("_row").min().over("breakdown")
+    numeric = pl.col("group").cast(pl.Int64, strict=False)
+    return (
+        df.with_row_index("_row")
+        .sort(first_seen, numeric, pl.col("group"), nulls_last=True, maintain_order=True)
+        .drop("_row")
+    )
+
+
 def attainment_table(
     export: Export, view: View, policy: Policy, settings: Settings
 ) -> pl.DataFrame:
@@ -88,12 +100,13 @@ def attainment_table(
         for b in EQUITY_BREAKDOWNS
     ]
     df = with_wilson(pl.concat(frames), "met", "denominator", "rate")
-    return disclosure.protect(
+    protected = disclosure.protect(
         df.with_columns(rate("reviewed", "due").alias("coverage")),
         policy,
         counts=["met", "denominator", "reviewed", "due"],
         rates={**_interval_rates("rate", "met", "denominator"), "coverage": ("reviewed", "due")},
     )
+    return in_group_order(protected)
 
 
 def unmet_table(export: Export, view: View, policy: Policy) -> pl.DataFrame:
@@ -101,12 +114,13 @@ def unmet_table(export: Export, view: View, policy: Policy) -> pl.DataFrame:
         export.cursor(), "equity_requests", partnership=view.partnership, start=view.p.start,
         end=view.p.end, locality=view.filters.locality, client_group=view.filters.client_group,
     ).rename({"grp": "group"})  # fmt: skip
-    return disclosure.protect(
+    protected = disclosure.protect(
         with_rate_interval(df, "requests", "population"),
         policy,
         counts=["requests", "population"],
         rates=_interval_rates("per_1000", "requests", "population"),
     )
+    return in_group_order(protected)
 
 
 def sds_mix_table(export: Export, view: View, policy: Policy) -> pl.DataFrame:
@@ -114,12 +128,13 @@ def sds_mix_table(export: Export, view: View, policy: Policy) -> pl.DataFrame:
         export.cursor(), "equity_sds_mix", partnership=view.partnership, as_at=view.p.end,
         **view.filters.params(),
     ).rename({"grp": "group"})  # fmt: skip
-    return disclosure.protect(
+    protected = disclosure.protect(
         with_wilson(df, "people_option", "people", "share"),
         policy,
         counts=["people_option", "people"],
         rates=_interval_rates("share", "people_option", "people"),
     )
+    return in_group_order(protected)
 
 
 def largest_gap(
@@ -162,9 +177,9 @@ def interval_chart(
 ) -> go.Figure:
     """Each shown group's figure as a marker with its 95 % interval as an error bar; hidden groups
     are left out (the table says why), so no bar can be read back into a suppressed count."""
-    rows = table.filter(pl.col("breakdown") == breakdown, pl.col(value).is_not_null())
-    # deciles and classes in their own order (1, 2 … 10), not as text (1, 10, 2 …)
-    rows = rows.sort(pl.col("group").cast(pl.Int64, strict=False), pl.col("group"), nulls_last=True)
+    rows = in_group_order(
+        table.filter(pl.col("breakdown") == breakdown, pl.col(value).is_not_null())
+    )
     scale = 100 if percent else 1
     mid = rows[value] * scale
     fig = go.Figure(

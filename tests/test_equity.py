@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.equity import carers_page, equity_page, largest_gap
+from dashboard.equity import carers_page, equity_page, in_group_order, largest_gap
 from dashboard.export import open_export
 from dashboard.intervals import garwood
 from dashboard.pages_data import View
@@ -137,3 +137,18 @@ def test_pages_show_the_library_figures(app_env, tmp_path, script):  # noqa: F81
     else:  # the attainment table behind the first chart, for the default breakdown
         expected = page.tables["attainment"].filter(pl.col("breakdown") == "deprivation_decile")
         assert list(first["group"]) == list(expected["group"])
+
+
+def test_groups_are_in_their_own_order_within_each_breakdown():
+    table = pl.DataFrame({
+        "breakdown": ["sex", "deprivation_decile", "deprivation_decile", "deprivation_decile",
+                      "deprivation_decile", "sex"],
+        "group": ["male", "10", "2", "1", "2", "female"],
+        "sds_option": [1, 1, 2, 1, 1, 1],  # two rows of decile 2 keep their order
+    })  # fmt: skip
+    ordered = in_group_order(table)
+    assert ordered.rows() == [
+        ("sex", "female", 1), ("sex", "male", 1),  # the first breakdown seen stays first
+        ("deprivation_decile", "1", 1), ("deprivation_decile", "2", 2),
+        ("deprivation_decile", "2", 1), ("deprivation_decile", "10", 1),
+    ]  # fmt: skip
