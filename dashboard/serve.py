@@ -17,6 +17,7 @@ do not wait for figures nobody has asked for yet.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 import time
@@ -26,6 +27,8 @@ import pandas  # noqa: F401 - imported once, before sessions' threads (see above
 from streamlit.runtime import Runtime, RuntimeState
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
+
+from dashboard.errors import UserError
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -40,7 +43,9 @@ def _warm_once_running() -> None:
     # function is defined, and only a running server has the store its "Clear cache" empties.
     from dashboard import web
 
-    web.warm_up()
+    s = web.settings()
+    with contextlib.suppress(UserError):  # the export cannot be opened: the first page shows why
+        web.warm_up(s, web.current_export(s))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -116,16 +116,10 @@ def _warming(fp: str, _export: Export, _s: Settings) -> threading.Thread:
     return thread
 
 
-def warm_up() -> threading.Thread | None:
-    """Start warming the page cache for the current extract, if the settings ask for it."""
-    s = settings()
-    if not s.warm_pages:
-        return None
-    try:
-        export = current_export(s)
-    except UserError:
-        return None  # the first page opened shows why
-    return _warming(export.fingerprint, export, s)
+def warm_up(s: Settings, export: Export) -> None:
+    """Start warming the page cache for this extract, once, if the settings ask for it."""
+    if s.warm_pages:
+        _warming(export.fingerprint, export, s)
 
 
 @dataclass(frozen=True)
@@ -171,7 +165,7 @@ def page_context(*, period_kind: str = "year") -> PageContext | None:
     except UserError as exc:
         st.error(str(exc))
         return None
-    warm_up()  # a new extract mid-meeting is warmed too
+    warm_up(s, export)  # a new extract mid-meeting is warmed too
     options = _filter_options(export.fingerprint, s.partnership, export, s)
     if not options.partnerships:
         st.error(t("web.no_partnership"))
