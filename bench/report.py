@@ -83,7 +83,7 @@ def scale_section(name: str, run: dict) -> list[str]:
     ]
     floor_rows = []
     for f in m["floors"]:
-        comparison = f"{f['amount']:.1f}×" if f["kind"] == "ratio" else f"+{f['amount']:.0f} ms"
+        comparison = f"{f['amount']:.1f}×" if f["kind"] == "ratio" else f"{f['amount']:+.0f} ms"
         floor_rows.append(
             [
                 f["figure"],
