@@ -13,6 +13,7 @@ carries the count of people behind it and is hidden whenever that count is (`pro
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -76,9 +77,14 @@ def spend_figures(
         **filters.params(),
     }
     keys = ["p", "breakdown", "grp"]
-    lines = run(con, "spend_lines", breakdowns=list(breakdowns), **common)
     plan_side = [b for b in breakdowns if b not in ("paid_provider",)]
-    planned = run(con, "spend_planned", breakdowns=plan_side, **common)
+    # The lines and the plans are counted side by side, each on its own cursor.
+    with ThreadPoolExecutor(max_workers=2) as threads:
+        lines_job = threads.submit(
+            run, con.cursor(), "spend_lines", breakdowns=list(breakdowns), **common
+        )
+        planned = run(con.cursor(), "spend_planned", breakdowns=plan_side, **common)
+        lines = lines_job.result()
     both = lines.join(planned, on=keys, how="full", coalesce=True, nulls_equal=True)
     if "all" in breakdowns:  # every period has its row, so a series has no holes
         grid = pl.DataFrame(

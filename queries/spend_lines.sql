@@ -28,9 +28,17 @@ lines AS (
       AND ($sds_option IS NULL OR f.sds_option = $sds_option)
 ),
 per_person AS (
-    -- each person's lines summed per group key first, so the breakdowns fan out fewer rows
-    SELECT p, person_id, hour_based, kind, locality, service_type, sds_option, lot_id,
-           provider_id, paid_provider,
+    -- each person's lines summed per group key first, so the breakdowns fan out fewer rows; a key
+    -- whose breakdown was not asked for is left empty, so it splits nothing and costs little
+    SELECT p, person_id, hour_based, kind,
+           CASE WHEN list_contains($breakdowns, 'locality') THEN locality END AS locality,
+           CASE WHEN list_contains($breakdowns, 'service_type') THEN service_type END
+               AS service_type,
+           CASE WHEN list_contains($breakdowns, 'sds_option') THEN sds_option END AS sds_option,
+           CASE WHEN list_contains($breakdowns, 'lot') THEN lot_id END AS lot_id,
+           CASE WHEN list_contains($breakdowns, 'provider') THEN provider_id END AS provider_id,
+           CASE WHEN list_contains($breakdowns, 'paid_provider') THEN paid_provider END
+               AS paid_provider,
            sum(lines) AS lines,
            sum(spend) AS spend,
            sum(payments) AS payments,
@@ -41,8 +49,7 @@ per_person AS (
            sum(hourly_lines) FILTER (WHERE hour_based) AS hourly_lines,
            sum(hours_gap_lines) FILTER (WHERE hour_based) AS hours_gap_lines
     FROM lines
-    GROUP BY p, person_id, hour_based, kind, locality, service_type, sds_option, lot_id,
-             provider_id, paid_provider
+    GROUP BY ALL
 ),
 grouped AS (
     SELECT l.*, b.breakdown,

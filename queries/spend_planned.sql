@@ -37,17 +37,29 @@ grouped AS (
            END AS grp
     FROM plans pl
     CROSS JOIN (SELECT unnest($breakdowns) AS breakdown) b
+),
+per_group AS (
+    -- each person's plans in each group: people are then counted once per group by count(*)
+    SELECT p, breakdown, grp, person_id,
+           count(*) AS plans,
+           sum(coalesce(weekly_budget_gbp, 0) * days / 7.0) AS budget,
+           count(*) FILTER (WHERE weekly_budget_gbp IS NULL) AS budget_gaps,
+           sum(days / 7.0) AS plan_weeks,
+           sum(coalesce(weekly_hours, 0) * days / 7.0) FILTER (WHERE hour_based) AS planned_hours,
+           count(*) FILTER (WHERE hour_based AND weekly_hours IS NULL) AS planned_hours_gaps,
+           bool_or(hour_based) AS hour_based
+    FROM grouped
+    GROUP BY p, breakdown, grp, person_id
 )
 SELECT p, breakdown, grp,
-       count(DISTINCT person_id) AS plan_people,
-       count(*) AS plans,
-       sum(coalesce(weekly_budget_gbp, 0) * days / 7.0) AS budget,
-       count(*) FILTER (WHERE weekly_budget_gbp IS NULL) AS budget_gaps,
-       sum(days / 7.0) AS plan_weeks,
-       coalesce(sum(coalesce(weekly_hours, 0) * days / 7.0) FILTER (WHERE hour_based), 0.0)
-           AS planned_hours,
-       count(*) FILTER (WHERE hour_based AND weekly_hours IS NULL) AS planned_hours_gaps,
-       count(DISTINCT person_id) FILTER (WHERE hour_based) AS hour_people
-FROM grouped
+       count(*) AS plan_people,
+       sum(plans)::BIGINT AS plans,
+       sum(budget) AS budget,
+       sum(budget_gaps)::BIGINT AS budget_gaps,
+       sum(plan_weeks) AS plan_weeks,
+       coalesce(sum(planned_hours), 0.0) AS planned_hours,
+       sum(planned_hours_gaps)::BIGINT AS planned_hours_gaps,
+       count(*) FILTER (WHERE hour_based) AS hour_people
+FROM per_group
 GROUP BY p, breakdown, grp
 ORDER BY p, breakdown, grp NULLS LAST
