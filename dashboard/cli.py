@@ -260,7 +260,7 @@ def _zones_design(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _emerging(args: argparse.Namespace, settings: Settings) -> int:
-    from dashboard.emerging import emerging_json
+    from dashboard.emerging import Thresholds, emerging_json
     from dashboard.report_text import emerging_text
 
     export = _open(settings)
@@ -270,11 +270,7 @@ def _emerging(args: argparse.Namespace, settings: Settings) -> int:
         partnership=export.home_partnership(settings.partnership),
         as_at=args.as_at,
         policy=_policy(settings),
-        fdr=settings.emerging_fdr,
-        min_ratio=settings.emerging_min_ratio,
-        trend_len=settings.spc_trend_len,
-        run_len=settings.spc_run_len,
-        spc_min_mean=settings.emerging_spc_min_mean,
+        thresholds=Thresholds.of(settings),
     )
     _emit(payload, args.json, emerging_text)
     return _exit_code(export)

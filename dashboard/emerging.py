@@ -111,6 +111,24 @@ def rate_test(
     )
 
 
+@dataclass(frozen=True)
+class Thresholds:
+    """What makes a cell a signal: the false discovery rate, the smallest rate ratio worth calling,
+    the SPC run and trend lengths, and the smallest cell mean SPC is trusted on. One value, so the
+    page, the command line and the JSON judge with the same settings."""
+
+    fdr: float = DEFAULT_FDR
+    min_ratio: float = DEFAULT_MIN_RATIO
+    trend_len: int = DEFAULT_TREND_LEN
+    run_len: int = DEFAULT_RUN_LEN
+    spc_min_mean: float = DEFAULT_SPC_MIN_MEAN
+
+    @classmethod
+    def of(cls, settings: Settings) -> Thresholds:
+        return cls(settings.emerging_fdr, settings.emerging_min_ratio, settings.spc_trend_len,
+                   settings.spc_run_len, settings.emerging_spc_min_mean)  # fmt: skip
+
+
 def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
     """BH-adjusted p-values (q-values): a cell is a discovery at FDR q when its q-value <= q."""
     if not p_values:
@@ -345,18 +363,12 @@ def _ranked_signals(
 
 
 def find_signals(
-    cell_frame: pl.DataFrame,
-    area_counts: pl.DataFrame,
-    *,
-    fdr: float = DEFAULT_FDR,
-    min_ratio: float = DEFAULT_MIN_RATIO,
-    trend_len: int = DEFAULT_TREND_LEN,
-    run_len: int = DEFAULT_RUN_LEN,
-    spc_min_mean: float = DEFAULT_SPC_MIN_MEAN,
+    cell_frame: pl.DataFrame, area_counts: pl.DataFrame, thresholds: Thresholds = Thresholds()
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Every cell with its test and SPC figures, and the emerging ones ranked."""
-    judged = _judge(cell_frame, trend_len, run_len)
-    return judged, _ranked_signals(judged, area_counts, fdr, min_ratio, spc_min_mean)
+    th = thresholds
+    judged = _judge(cell_frame, th.trend_len, th.run_len)
+    return judged, _ranked_signals(judged, area_counts, th.fdr, th.min_ratio, th.spc_min_mean)
 
 
 def emerging(
@@ -364,11 +376,7 @@ def emerging(
     *,
     partnership: str,
     as_at: date,
-    fdr: float = DEFAULT_FDR,
-    min_ratio: float = DEFAULT_MIN_RATIO,
-    trend_len: int = DEFAULT_TREND_LEN,
-    run_len: int = DEFAULT_RUN_LEN,
-    spc_min_mean: float = DEFAULT_SPC_MIN_MEAN,
+    thresholds: Thresholds = Thresholds(),
     measures: Sequence[str] = MEASURES,
 ) -> Emerging:
     """Every cell of the partnership judged as one family, so the false-alarm control does not
@@ -378,10 +386,7 @@ def emerging(
     counts = event_counts(con, partnership, quarters, measures)
     cell_frame = cells(counts, areas)
     area_counts = area_rises(counts, cell_frame)
-    judged, signals = find_signals(
-        cell_frame, area_counts, fdr=fdr, min_ratio=min_ratio, trend_len=trend_len,
-        run_len=run_len, spc_min_mean=spc_min_mean,
-    )  # fmt: skip
+    judged, signals = find_signals(cell_frame, area_counts, thresholds)
     return Emerging(as_at, quarters, judged, signals, areas, area_counts)
 
 
@@ -419,26 +424,21 @@ def emerging_json(
     partnership: str,
     as_at: date,
     policy: Policy,
-    fdr: float = DEFAULT_FDR,
-    min_ratio: float = DEFAULT_MIN_RATIO,
-    trend_len: int = DEFAULT_TREND_LEN,
-    run_len: int = DEFAULT_RUN_LEN,
-    spc_min_mean: float = DEFAULT_SPC_MIN_MEAN,
+    thresholds: Thresholds = Thresholds(),
     measures: Sequence[str] = MEASURES,
 ) -> dict:
     """`dashboard emerging --as-at D`: the cli.md JSON, signals ranked by the interval's low end."""
     found = emerging(
-        con, partnership=partnership, as_at=as_at, fdr=fdr, min_ratio=min_ratio,
-        trend_len=trend_len, run_len=run_len, spc_min_mean=spc_min_mean, measures=measures,
-    )  # fmt: skip
+        con, partnership=partnership, as_at=as_at, thresholds=thresholds, measures=measures
+    )
     q = found.quarters
     return {
         "as_at": as_at.isoformat(),
         "partnership": partnership,
         "recent": [q[BEFORE_QUARTERS].label, q[-1].label],
         "before": [q[0].label, q[BEFORE_QUARTERS - 1].label],
-        "false_discovery_rate": fdr,
-        "min_rate_ratio": min_ratio,
+        "false_discovery_rate": thresholds.fdr,
+        "min_rate_ratio": thresholds.min_ratio,
         "cells_tested": found.cells["p_value"].drop_nulls().len(),
         "signals": signal_records(protect_signals(found.signals, policy)),
     }
@@ -669,9 +669,8 @@ def emerging_page(export: Export, settings: Settings, view: View) -> PageData:
     as_at = page_as_at(view.p.end, export.extract_date)
     measures = [m for m in MEASURES if export.present(MEASURE_TABLES[m])]
     found = emerging(
-        export.cursor(), partnership=view.partnership, as_at=as_at, fdr=settings.emerging_fdr,
-        min_ratio=settings.emerging_min_ratio, trend_len=settings.spc_trend_len,
-        run_len=settings.spc_run_len, spc_min_mean=settings.emerging_spc_min_mean, measures=measures,
+        export.cursor(), partnership=view.partnership, as_at=as_at,
+        thresholds=Thresholds.of(settings), measures=measures,
     )  # fmt: skip
     q = found.quarters
     page = PageData("emerging-needs", view)

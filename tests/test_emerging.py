@@ -43,7 +43,7 @@ PLAN = dict(
     end_date=None, sds_option=3, service_type="home_care", weekly_hours=5.0,
     weekly_budget_gbp=100.0, provider_id=None, lot_id=None, complex_needs=False,
 )  # fmt: skip
-STRICT = dict(fdr=em.DEFAULT_FDR, min_ratio=em.DEFAULT_MIN_RATIO)
+STRICT = dict(thresholds=em.Thresholds(fdr=em.DEFAULT_FDR, min_ratio=em.DEFAULT_MIN_RATIO))
 
 
 def mid_quarter(q: int) -> date:
