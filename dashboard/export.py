@@ -26,7 +26,7 @@ from dashboard.settings import Settings
 from dashboard.validation import Report, validate_into
 
 # Bump when validation or the cache's tables change, so old caches are not reused.
-CACHE_VERSION = "8"
+CACHE_VERSION = "9"
 
 
 @dataclass(frozen=True)

@@ -86,10 +86,10 @@ ORDER BY a.partnership, o.outcome_id
 """
 
 # One review per outcome and day (the greatest review_id, so "latest" is well defined), for the
-# outcomes in outcome_facts, with the outcome's filter attributes and the day of its next review. Which
-# review counts on a day and when a "no longer relevant" review stops being the latest are facts of
-# the export, not of a filter: found once here rather than by a window over every review on each
-# filter change. Built after OUTCOME_FACTS, which it reads.
+# outcomes in outcome_facts, with the outcome's filter attributes and the day of its next review.
+# Which review counts on a day and when a "no longer relevant" review stops being the latest are
+# facts of the export, not of a filter: found once here rather than by a window over every review
+# on each filter change. Built after OUTCOME_FACTS, which it reads.
 REVIEW_FACTS = """
 CREATE OR REPLACE TABLE review_facts AS
 SELECT outcome_id, review_date, review_id, status,
@@ -107,7 +107,17 @@ ORDER BY partnership, review_date
 """
 
 
+# The days a plan is active within P (metrics.md: active on day d when start_date <= d < end_date,
+# NULL end_date open), written once for every query that prorates a weekly budget or hours to P.
+DAYS_ACTIVE = """
+CREATE OR REPLACE MACRO days_active(start_date, end_date, p_start, p_end) AS
+    datediff('day', greatest(start_date, p_start),
+             least(coalesce(end_date, p_end + 1), p_end + 1))
+"""
+
+
 def build(con: duckdb.DuckDBPyConnection) -> None:
-    """Build every precomputed table (empty when its source tables are)."""
-    for sql in (PLAN_FACTS, SPEND_FACTS, SPEND_MONTHS, OUTCOME_FACTS, REVIEW_FACTS):
+    """Build every precomputed table (empty when its source tables are), and the macros the
+    queries share."""
+    for sql in (DAYS_ACTIVE, PLAN_FACTS, SPEND_FACTS, SPEND_MONTHS, OUTCOME_FACTS, REVIEW_FACTS):
         con.sql(sql)

@@ -32,8 +32,7 @@ spent AS (
 planned AS (
     SELECT pl.partnership, per.p,
            sum(coalesce(pl.weekly_budget_gbp, 0)
-               * datediff('day', greatest(pl.start_date, per.p_start),
-                         least(coalesce(pl.end_date, per.p_end + 1), per.p_end + 1)) / 7.0)
+               * days_active(pl.start_date, pl.end_date, per.p_start, per.p_end) / 7.0)
                AS budget,
            count(*) FILTER (WHERE pl.weekly_budget_gbp IS NULL) AS data_gap
     FROM plans pl

@@ -12,8 +12,7 @@ WITH periods AS (
 plans AS (
     SELECT pf.person_id, pf.weekly_budget_gbp, pf.weekly_hours, per.p,
            list_contains($hour_services, pf.service_type) AS hour_based,
-           datediff('day', greatest(pf.start_date, per.p_start),
-                    least(coalesce(pf.end_date, per.p_end + 1), per.p_end + 1)) AS days,
+           days_active(pf.start_date, pf.end_date, per.p_start, per.p_end) AS days,
            pf.locality, pf.service_type, CAST(pf.sds_option AS VARCHAR) AS sds_option,
            pf.lot_id, pf.provider_id
     FROM plan_facts pf

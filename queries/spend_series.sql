@@ -22,8 +22,7 @@ spent AS (
 planned AS (
     SELECT per.p, count(DISTINCT pf.person_id) AS plan_people,
            sum(coalesce(pf.weekly_budget_gbp, 0)
-               * datediff('day', greatest(pf.start_date, per.p_start),
-                          least(coalesce(pf.end_date, per.p_end + 1), per.p_end + 1)) / 7.0)
+               * days_active(pf.start_date, pf.end_date, per.p_start, per.p_end) / 7.0)
                AS budget
     FROM plan_facts pf
     JOIN periods per
