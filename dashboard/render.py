@@ -30,9 +30,12 @@ def table(df: pl.DataFrame, policy: Policy, *, key: str, caption: str | None = N
     if disclosure.flag_columns(df) or not policy.controlled:
         left, right = st.columns(2)
         left.download_button(
-            t("render.download_csv"), lambda: downloads.csv_bytes(df, policy), file_name=f"{key}.csv",
-            mime="text/csv", key=f"csv-{key}",
-        )  # fmt: skip
+            t("render.download_csv"),
+            lambda: downloads.csv_bytes(df, policy),
+            file_name=f"{key}.csv",
+            mime="text/csv",
+            key=f"csv-{key}",
+        )
         right.download_button(
             t("render.download_excel"),
             lambda: downloads.excel_bytes({key: df}, policy, []),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,6 +25,8 @@ from dashboard.outcomes import Filters
 from dashboard.pages_data import PageData, View, filter_options, policy_for
 from dashboard.settings import Settings, load_settings
 from dashboard.strings import t
+
+LOG = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner=False)
@@ -77,14 +79,13 @@ def page_data(fn, ctx: PageContext) -> PageData:
     return _page_data(fn.__name__, key, ctx, fn)
 
 
-def warm(export: Export, s: Settings, fns: Iterable[Callable]) -> int:
+def warm(export: Export, s: Settings, fns: Sequence[Callable]) -> int:
     """Work out the figures of each page of `fns` for the views a meeting opens first: the home
     partnership's default period, whole and then locality by locality. Returns how many views
     were worked out. A page that fails here is skipped: it fails again, with its message shown,
     when someone opens it."""
     options = filter_options(export, s)
     localities = [None, *options.for_partnership(options.home).localities]
-    fns = list(fns)
     done = 0
     for locality in localities:
         view = View(options.home, options.default_period, Filters(locality=locality))
@@ -93,7 +94,7 @@ def warm(export: Export, s: Settings, fns: Iterable[Callable]) -> int:
                 page_data(fn, PageContext(s, export, view))
                 done += 1
             except Exception:  # noqa: BLE001 - see the docstring
-                logging.getLogger(__name__).exception("warming %s failed", fn.__name__)
+                LOG.exception("warming %s failed", fn.__name__)
     return done
 
 
@@ -107,9 +108,7 @@ def _warming(fp: str, _export: Export, _s: Settings) -> threading.Thread:
         started = time.perf_counter()
         fns = [registry.page_function(name) for name in registry.PAGE_FUNCTIONS]
         done = warm(_export, _s, fns)
-        logging.getLogger(__name__).info(
-            "page cache warm: %d views in %.1f s", done, time.perf_counter() - started
-        )
+        LOG.info("page cache warm: %d views in %.1f s", done, time.perf_counter() - started)
 
     thread = threading.Thread(target=run, name=f"warm-{fp[:8]}", daemon=True)
     thread.start()
