@@ -7,6 +7,9 @@ Runs in the tree it is started from (its `dashboard` package); run it in the old
 and diff the two folders. Writes every page (`dashboard page NAME --json`, whole and for one
 locality), `figures`, `zones summary`, `zones design` (its option CSV too), `emerging`, `review`
 by lot and by provider, and the board pack's HTML, for the board and the internal audience.
+
+Numbers are written to 9 significant digits: DuckDB sums floating-point values on several
+threads, so the last digits of a ratio can differ from one run to the next.
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ import argparse
 import contextlib
 import io
 import json
+import re
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from dashboard.cli import main
@@ -23,6 +29,14 @@ from dashboard.cli import main
 PERIOD = "2025/26"
 QUARTER = "2025/26 Q4"
 AS_AT = "2026-03-31"
+
+
+NUMBER = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
+
+
+def _steady(text: str) -> str:
+    """Every decimal number to 9 significant digits (1.0 and 0.9999999999 both read 1)."""
+    return NUMBER.sub(lambda m: f"{float(m.group(0)):.9g}", text)
 
 
 def _run(argv: list[str]) -> tuple[int, str, str]:
@@ -79,12 +93,16 @@ def write(out: Path, data_dir: Path | None, locality: str) -> None:
     (out / "board").mkdir(exist_ok=True)
     (out / "internal").mkdir(exist_ok=True)
     data = ["--data", str(data_dir)] if data_dir else []
-    work = out / "files"
-    work.mkdir(exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="behaviour-"))
     for name, argv in _commands(data, work, locality).items():
         code, stdout, stderr = _run(argv)
-        text = stdout.replace(str(work), "<work>")
+        text = _steady(stdout.replace(str(work), "<work>"))
         (out / f"{name}.txt").write_text(f"exit {code}\n{stderr}\n{text}", encoding="utf-8")
+    pack = (work / "pack.html").read_text(encoding="utf-8")
+    (out / "board" / "board-pack.html").write_text(_steady(pack), encoding="utf-8")
+    for option in work.glob("*.csv"):
+        shutil.copy(option, out / option.name)
+    shutil.rmtree(work)
 
 
 def main_() -> None:
