@@ -20,7 +20,7 @@ $(SAMPLE): $(STAMP)
 	.venv/bin/dashboard sample --out data/sample
 
 run: setup $(SAMPLE)
-	$(PY) -m dashboard.serve --server.port $(PORT)
+	$(PY) -m dashboard.app.serve --server.port $(PORT)
 
 $(CHROMIUM):
 	(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils) \

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashboard import web
-from dashboard.navigation import PAGE_ENTRIES
-from dashboard.strings import t
+from dashboard.app import web
+from dashboard.app.navigation import PAGE_ENTRIES
+from dashboard.core.strings import t
 
 st.set_page_config(page_title=t("app.title"), layout="wide")
 

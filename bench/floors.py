@@ -13,9 +13,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dashboard import outcomes, spend, zones
-from dashboard.export import Export
-from dashboard.periods import Period
+from dashboard.core.periods import Period
+from dashboard.extract.export import Export
+from dashboard.outcomes import attainment as outcome_figures
+from dashboard.spend import spend
+from dashboard.zones import zones
 
 QUERIES = Path(__file__).resolve().parent / "queries"
 # Two ways agree when they differ by less than this (floating-point sums in another order).
@@ -49,9 +51,9 @@ def figures(export: Export, partnership: str, period: Period, as_at: date) -> li
     window = {"partnership": partnership, "p_start": period.start, "p_end": period.end}
 
     def attainment(column: str) -> Callable[[], float | None]:
-        return lambda: outcomes.attainment(con, partnerships=[partnership], periods=[period])[
-            column
-        ][0]
+        return lambda: outcome_figures.attainment(
+            con, partnerships=[partnership], periods=[period]
+        )[column][0]
 
     def utilisation() -> float | None:
         figs = spend.spend_figures(con, partnership=partnership, periods=[period])

@@ -24,14 +24,15 @@ from typing import Any
 from bench import floors
 from bench.scales import Scale, bench_settings, ensure_export
 from bench.timing import Timing, overhead, repeat, timed
-from dashboard import registry, web, zone_design, zones
-from dashboard.contract import CLIENT_GROUPS
-from dashboard.export import Export, open_export
-from dashboard.indicators import figures_json
-from dashboard.outcomes import Filters
-from dashboard.pages_data import View, filter_options, policy_for
+from dashboard.app import registry, web
+from dashboard.core.contract import CLIENT_GROUPS
+from dashboard.core.page import Filters, View, policy_for
+from dashboard.core.settings import Settings
+from dashboard.extract.export import Export, open_export
+from dashboard.extract.filters import filter_options
+from dashboard.outcomes.indicators import figures_json
 from dashboard.sample import generate
-from dashboard.settings import Settings
+from dashboard.zones import design, zones
 
 DESIGN_ZONES = 8  # K for the zone design, as issue 13 asks
 # Outside `streamlit run` the page cache warns that it has no runtime; it works the same.
@@ -117,7 +118,7 @@ def page_timings(export: Export, settings: Settings, view: View, repeats: int) -
 def board_pack_step(export: Export, settings: Settings, view: View, out: Path) -> Callable | None:
     """A call building the board pack, or None when dashboard.board_pack is not there yet."""
     try:
-        build = import_module("dashboard.board_pack").build_board_pack
+        build = import_module("dashboard.report.board_pack").build_board_pack
     except (ImportError, AttributeError):
         return None
     wanted = inspect.signature(build).parameters.get("period")
@@ -184,7 +185,7 @@ def measure_phase(folder: Path, root: Path, scale: Scale, repeats: int, slow: in
     )  # fmt: skip
     result["zone_design"] = _outcome(lambda: _design(export, settings, view.partnership, as_at),
                                      slow)  # fmt: skip
-    emerging = getattr(import_module("dashboard.emerging"), "emerging_json", None)
+    emerging = getattr(import_module("dashboard.emerging.emerging_needs"), "emerging_json", None)
     result["emerging"] = (
         _outcome(lambda: emerging(export.cursor(), partnership=view.partnership,
                                   as_at=export.extract_date, policy=policy), slow)
@@ -206,7 +207,7 @@ def _design(export: Export, settings: Settings, partnership: str, as_at: date) -
     con = export.cursor()
     demand = zones.area_demand(con, partnership, as_at)
     graph = zones.area_graph(demand, links=settings.zone_links, k=settings.zone_nearest_centroids)
-    return zone_design.design(
+    return design.design(
         demand, graph, k=DESIGN_ZONES,
         weights=(settings.zone_balance_weight, settings.zone_travel_weight),
         time_limit=settings.zone_design_time_limit_s,

@@ -125,7 +125,7 @@ def sessions_section(sessions: dict | None) -> list[str]:
     lines = [
         f"## {sessions['sessions']} simultaneous sessions ({sessions['scale']})", "",
         f"Each session is a Streamlit websocket client (bench/sessions.py) on one page (spread over "
-        f"every page but home) of `python -m dashboard.serve` on loopback, changing the Locality "
+        f"every page but home) of `python -m dashboard.app.serve` on loopback, changing the Locality "
         f"box {sessions['iterations']} times; a change is timed from sending the new value "
         f"to the server's end of the rerun. Each run starts a fresh server and begins once it has "
         f"warmed its page cache (every page for the home partnership, whole and by locality).", "",

@@ -84,8 +84,8 @@ def sessions_step(
     run: dict, scale: Scale, root: Path, sessions: int, iterations: int, think: tuple[float, ...]
 ) -> dict:
     from bench.sessions import run_sessions
-    from dashboard.export import open_export
-    from dashboard.pages_data import filter_options
+    from dashboard.extract.export import open_export
+    from dashboard.extract.filters import filter_options
 
     folder = Path(run["generate"]["export"])
     cache = root / scale.name / "cache"

@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard.core.settings import Settings
 from dashboard.sample import GENERATOR, generate
-from dashboard.settings import Settings
 
 BENCH_CACHE_ROOT = (
     Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "hscp-dashboard" / "bench"

@@ -35,8 +35,8 @@ from streamlit.proto.Navigation_pb2 import Navigation
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 
-from dashboard.navigation import PAGE_ENTRIES
-from dashboard.strings import t
+from dashboard.app.navigation import PAGE_ENTRIES
+from dashboard.core.strings import t
 from tests.browser import serve
 
 SESSIONS = 20

@@ -16,9 +16,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from dashboard.errors import UserError
-from dashboard.export import Export, open_export
-from dashboard.settings import Settings, load_settings
+from dashboard.core.errors import UserError
+from dashboard.core.settings import Settings, load_settings
+from dashboard.extract.export import Export, open_export
 
 
 class _Parser(argparse.ArgumentParser):
@@ -140,7 +140,7 @@ def _emit(payload: Any, as_json: bool, render: Callable[[Any], str]) -> None:
 
 
 def _validate(args: argparse.Namespace, settings: Settings) -> int:
-    from dashboard.report_text import validation_text
+    from dashboard.report.text import validation_text
 
     export = _open(settings)
     _emit(export.report.to_json(), args.json, validation_text)
@@ -161,7 +161,7 @@ def _sample(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _spc(args: argparse.Namespace, settings: Settings) -> int:
-    from dashboard.spc import run_request
+    from dashboard.spc.xmr import run_request
 
     try:
         payload = json.load(sys.stdin)
@@ -172,7 +172,7 @@ def _spc(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _policy(settings: Settings):
-    from dashboard.pages_data import policy_for
+    from dashboard.core.page import policy_for
 
     return policy_for(settings)
 
@@ -190,10 +190,10 @@ def _need(export: Export, *tables: str) -> None:
 
 
 def _figures(args: argparse.Namespace, settings: Settings) -> int:
-    from dashboard.indicators import figures_json, read_benchmark
-    from dashboard.outcomes import Filters
-    from dashboard.periods import parse_period
-    from dashboard.report_text import figures_text
+    from dashboard.core.page import Filters
+    from dashboard.core.periods import parse_period
+    from dashboard.outcomes.indicators import figures_json, read_benchmark
+    from dashboard.report.text import figures_text
 
     export = _open(settings)
     _need(export, "areas", "people", "support_plans", "personal_outcomes", "outcome_reviews")
@@ -218,8 +218,9 @@ def _figures(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _zones_summary(args: argparse.Namespace, settings: Settings) -> int:
-    from dashboard import disclosure, zones
-    from dashboard.report_text import zones_text
+    from dashboard.core import disclosure
+    from dashboard.report.text import zones_text
+    from dashboard.zones import zones
 
     export = _open(settings)
     _need(export, "areas", "people", "support_plans")
@@ -235,7 +236,7 @@ def _zones_summary(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _zones_design(args: argparse.Namespace, settings: Settings) -> int:
-    from dashboard import zone_design, zones
+    from dashboard.zones import design, zones
 
     export = _open(settings)
     _need(export, "areas", "people", "support_plans")
@@ -246,13 +247,13 @@ def _zones_design(args: argparse.Namespace, settings: Settings) -> int:
     if args.lock is not None:
         locked = zones.read_option(args.lock, demand["area_code"])
         lock = dict(zip(locked["area_code"], locked["zone"], strict=True))
-    assignment = zone_design.design(
+    assignment = design.design(
         demand, graph, k=args.zones, floor=args.floor, lock=lock, seed=args.seed,
         weights=(settings.zone_balance_weight, settings.zone_travel_weight),
         time_limit=settings.zone_design_time_limit_s,
     )  # fmt: skip
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(zone_design.option_csv(assignment), encoding="utf-8")
+    args.out.write_text(design.option_csv(assignment), encoding="utf-8")
     _, option, _ = zones.zone_figures(demand, assignment, graph, floor=args.floor)
     payload = {"out": str(args.out), "option": {k: zones.plain(v) for k, v in option.items()}}
     _emit(payload, args.json, lambda p: f"Wrote {p['out']}: {p['option']}\n")
@@ -260,8 +261,8 @@ def _zones_design(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _emerging(args: argparse.Namespace, settings: Settings) -> int:
-    from dashboard.emerging import Thresholds, emerging_json
-    from dashboard.report_text import emerging_text
+    from dashboard.emerging.emerging_needs import Thresholds, emerging_json
+    from dashboard.report.text import emerging_text
 
     export = _open(settings)
     _need(export, "areas", "people", "support_plans", "personal_outcomes")
@@ -277,8 +278,8 @@ def _emerging(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _board_pack(args: argparse.Namespace, settings: Settings) -> int:
-    from dashboard.board_pack import build_board_pack
-    from dashboard.periods import parse_period
+    from dashboard.core.periods import parse_period
+    from dashboard.report.board_pack import build_board_pack
 
     if args.audience == "internal":
         raise UserError(
@@ -299,8 +300,8 @@ def _board_pack(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _review(args: argparse.Namespace, settings: Settings) -> int:
-    from dashboard.periods import parse_period
-    from dashboard.review import review_json
+    from dashboard.core.periods import parse_period
+    from dashboard.review.contract_review import review_json
 
     period = parse_period(args.period)
     export = _open(settings)
@@ -320,11 +321,10 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _page(args: argparse.Namespace, settings: Settings) -> int:
-    from dashboard import disclosure
-    from dashboard.outcomes import Filters
-    from dashboard.pages_data import View
-    from dashboard.periods import parse_period
-    from dashboard.registry import PAGE_FUNCTIONS, page_function
+    from dashboard.app.registry import PAGE_FUNCTIONS, page_function
+    from dashboard.core import disclosure
+    from dashboard.core.page import Filters, View
+    from dashboard.core.periods import parse_period
 
     if args.list:
         _emit(list(PAGE_FUNCTIONS), args.json, lambda names: "\n".join(names) + "\n")

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import web
-from dashboard.board_pack import board_pack_page, build_board_pack
-from dashboard.errors import UserError
-from dashboard.strings import t
-from dashboard.zone_pages import OPTION_STEM, options_folder, saved_options
+from dashboard.app import web
+from dashboard.core.errors import UserError
+from dashboard.core.strings import t
+from dashboard.report.board_pack import board_pack_page, build_board_pack
+from dashboard.zones.zone_map import OPTION_STEM, options_folder, saved_options
 
 MIME = {"pdf": "application/pdf", "html": "text/html"}
 

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashboard import render, web
-from dashboard.equity import carers_page
-from dashboard.strings import t
+from dashboard.app import render, web
+from dashboard.core.strings import t
+from dashboard.equity.equity import carers_page
 
 opened = web.open_page(carers_page, "evaluation.carers_title", "evaluation.carers_intro")
 if opened is not None:

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from dashboard import render, web
-from dashboard.errors import UserError
-from dashboard.learning_log import UNIT_KINDS, add_note
-from dashboard.review import REVIEW_TABLES, contract_review_page
-from dashboard.strings import t
+from dashboard.app import render, web
+from dashboard.core.errors import UserError
+from dashboard.core.strings import t
+from dashboard.review.contract_review import REVIEW_TABLES, contract_review_page
+from dashboard.review.learning_log import UNIT_KINDS, add_note
 
 opened = web.open_page(
     contract_review_page,

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashboard import render, web
-from dashboard.pages_data import data_quality
-from dashboard.strings import t
+from dashboard.app import render, web
+from dashboard.core.strings import t
+from dashboard.quality.data_quality import data_quality
 
 opened = web.open_page(data_quality, "quality.title")
 if opened is not None:

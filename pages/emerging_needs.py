@@ -3,9 +3,9 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import render, web
-from dashboard.emerging import emerging_page
-from dashboard.strings import t
+from dashboard.app import render, web
+from dashboard.core.strings import t
+from dashboard.emerging.emerging_needs import emerging_page
 
 opened = web.open_page(emerging_page, "emerging.title", "emerging.intro", period_kind="quarter")
 if opened is not None:

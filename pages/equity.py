@@ -3,9 +3,9 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import render, web
-from dashboard.equity import EQUITY_BREAKDOWNS, equity_page
-from dashboard.strings import t
+from dashboard.app import render, web
+from dashboard.core.strings import t
+from dashboard.equity.equity import EQUITY_BREAKDOWNS, equity_page
 
 opened = web.open_page(equity_page, "evaluation.equity_title", "evaluation.equity_intro")
 if opened is not None:

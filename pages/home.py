@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboard import web
-from dashboard.strings import t
+from dashboard.app import web
+from dashboard.core.strings import t
 
 st.title(t("app.title"))
 st.write(t("app.tagline"))

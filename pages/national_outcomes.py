@@ -4,10 +4,11 @@ board reads first."""
 import polars as pl
 import streamlit as st
 
-from dashboard import disclosure, render, web
-from dashboard.framework import load_framework
-from dashboard.outcome_pages import national_outcomes_page
-from dashboard.strings import t
+from dashboard.app import render, web
+from dashboard.core import disclosure
+from dashboard.core.framework import load_framework
+from dashboard.core.strings import t
+from dashboard.outcomes.outcome_trends import national_outcomes_page
 
 opened = web.open_page(
     national_outcomes_page, "outcome_pages.title_national", "outcome_pages.intro_national"

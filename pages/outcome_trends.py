@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from dashboard import render, web
-from dashboard.outcome_pages import (
+from dashboard.app import render, web
+from dashboard.core.strings import t
+from dashboard.outcomes.outcome_trends import (
     BREAKDOWNS,
     DEFAULT_BREAKDOWN,
     outcome_breakdown_page,
     outcome_trends_page,
 )
-from dashboard.strings import t
 
 opened = web.open_page(
     outcome_trends_page, "outcome_pages.title_trends", "outcome_pages.intro_trends",

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from dashboard import render, web
-from dashboard.pages_data import policy_for
-from dashboard.spend import BREAKDOWNS, spend_page
-from dashboard.strings import t
+from dashboard.app import render, web
+from dashboard.core.page import policy_for
+from dashboard.core.strings import t
+from dashboard.spend.spend import BREAKDOWNS, spend_page
 
 st.title(t("spend.title"))
 st.write(t("spend.intro"))

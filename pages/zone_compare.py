@@ -2,31 +2,32 @@
 
 import streamlit as st
 
-from dashboard import render, web, zone_pages
-from dashboard.errors import UserError
-from dashboard.pages_data import policy_for
-from dashboard.strings import t
+from dashboard.app import render, web
+from dashboard.core.errors import UserError
+from dashboard.core.page import policy_for
+from dashboard.core.strings import t
+from dashboard.zones import zone_map
 
 WORKING = "zone_working_option"  # shared with the zone map page, within the session
 
 st.title(t("zone_pages.title_compare"))
 ctx = web.page_context()
 if ctx is not None:
-    page = web.page_data(zone_pages.zone_compare_page, ctx)
+    page = web.page_data(zone_map.zone_compare_page, ctx)
     policy = policy_for(ctx.settings)
     inputs = page.charts["inputs"]
     st.write(page.sentences[0])
 
     options = {}
     try:
-        found = zone_pages.saved_options(zone_pages.options_folder(ctx.settings, ctx.export))
+        found = zone_map.saved_options(zone_map.options_folder(ctx.settings, ctx.export))
     except UserError as exc:
         st.error(str(exc))
         found = []
     by_name = {path.stem: path for path in found}
     chosen = st.multiselect(
         t("zone_pages.compare_saved"), list(by_name), key="options", bind="query-params",
-        max_selections=zone_pages.MAX_COMPARED,
+        max_selections=zone_map.MAX_COMPARED,
     )  # fmt: skip
     uploads = st.file_uploader(
         t("zone_pages.compare_upload"), type="csv", accept_multiple_files=True, key="uploads"
@@ -36,17 +37,17 @@ if ctx is not None:
         options[t("zone_pages.working_name")] = working
     try:
         for name in chosen:
-            options[name] = zone_pages.load_option(by_name[name], inputs)
+            options[name] = zone_map.load_option(by_name[name], inputs)
         for upload in uploads or []:
             text = upload.getvalue().decode("utf-8-sig")
-            options[upload.name] = zone_pages.load_option(text, inputs, name=upload.name)
+            options[upload.name] = zone_map.load_option(text, inputs, name=upload.name)
     except (UserError, UnicodeDecodeError) as exc:
         st.error(str(exc))
-    if len(options) > zone_pages.MAX_COMPARED:
-        st.warning(t("zone_pages.compare_too_many", most=zone_pages.MAX_COMPARED))
-        options = dict(list(options.items())[: zone_pages.MAX_COMPARED])
+    if len(options) > zone_map.MAX_COMPARED:
+        st.warning(t("zone_pages.compare_too_many", most=zone_map.MAX_COMPARED))
+        options = dict(list(options.items())[: zone_map.MAX_COMPARED])
 
-    result = zone_pages.compare(inputs, options, policy)
+    result = zone_map.compare(inputs, options, policy)
     for sentence in result.sentences or page.sentences[1:]:
         st.write(sentence)
     st.subheader(t("zone_pages.summary_heading"))
@@ -57,15 +58,15 @@ if ctx is not None:
     ):
         with column:
             st.markdown(f"**{name}**")
-            alt = zone_pages.map_alt(view, zone_pages.DEFAULT_MEASURE, policy)
-            deck = zone_pages.map_deck(
-                view.areas, view.outlines, zone_pages.DEFAULT_MEASURE, policy,
+            alt = zone_map.map_alt(view, zone_map.DEFAULT_MEASURE, policy)
+            deck = zone_map.map_deck(
+                view.areas, view.outlines, zone_map.DEFAULT_MEASURE, policy,
                 basemap_url=ctx.settings.basemap_url,
             )  # fmt: skip
             st.pydeck_chart(deck, alt=alt, key=f"map-{name}")
             st.caption(alt)
             render.table(view.zones, policy, key=f"zones-{name}")
-    for line in zone_pages.legend(result.views[t("zone_pages.today")].areas,
-                                  zone_pages.DEFAULT_MEASURE, policy):  # fmt: skip
+    for line in zone_map.legend(result.views[t("zone_pages.today")].areas,
+                                  zone_map.DEFAULT_MEASURE, policy):  # fmt: skip
         st.caption(line)
     render.workbook_button(page, policy)

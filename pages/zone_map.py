@@ -2,19 +2,20 @@
 
 import streamlit as st
 
-from dashboard import render, web, zone_pages
-from dashboard.contract import LOT_MODELS
-from dashboard.errors import UserError
-from dashboard.pages_data import policy_for
-from dashboard.strings import t
-from dashboard.zone_design import InfeasibleDesign
+from dashboard.app import render, web
+from dashboard.core.contract import LOT_MODELS
+from dashboard.core.errors import UserError
+from dashboard.core.page import policy_for
+from dashboard.core.strings import t
+from dashboard.zones import zone_map
+from dashboard.zones.design import InfeasibleDesign
 
 WORKING = "zone_working_option"  # the session's working option: a frame area_code, zone, model
 
 st.title(t("zone_pages.title_map"))
 ctx = web.page_context()
 if ctx is not None:
-    page = web.page_data(zone_pages.zone_map_page, ctx)
+    page = web.page_data(zone_map.zone_map_page, ctx)
     policy = policy_for(ctx.settings)
     inputs = page.charts["inputs"]
     for sentence in page.sentences:
@@ -24,26 +25,26 @@ if ctx is not None:
     if working is None:
         shown = page.charts["today"]
     else:
-        shown = zone_pages.option_view(inputs, working, policy, name=t("zone_pages.working_name"))
+        shown = zone_map.option_view(inputs, working, policy, name=t("zone_pages.working_name"))
         st.info(t("zone_pages.working_note"))
         if st.button(t("zone_pages.back_to_today"), key="back-to-today"):
             del st.session_state[WORKING]
             st.rerun()
 
     measure = st.selectbox(
-        t("zone_pages.measure"), list(zone_pages.MEASURES), key="measure", bind="query-params",
+        t("zone_pages.measure"), list(zone_map.MEASURES), key="measure", bind="query-params",
         format_func=lambda m: t(f"zone_pages.measure_{m}"),
     )  # fmt: skip
-    alt = zone_pages.map_alt(shown, measure, policy)
+    alt = zone_map.map_alt(shown, measure, policy)
     left, right = st.columns([3, 2])
     with left:
         st.subheader(t("zone_pages.map_heading"))
-        deck = zone_pages.map_deck(
+        deck = zone_map.map_deck(
             shown.areas, shown.outlines, measure, policy, basemap_url=ctx.settings.basemap_url
         )
         st.pydeck_chart(deck, alt=alt, key="zone-map")
         st.caption(alt)
-        for line in zone_pages.legend(shown.areas, measure, policy):
+        for line in zone_map.legend(shown.areas, measure, policy):
             st.caption(line)
     with right:
         st.subheader(t("zone_pages.zones_heading"))
@@ -51,7 +52,7 @@ if ctx is not None:
     st.subheader(t("zone_pages.option_heading"))
     render.table(shown.summary, policy, key="option")
     with st.expander(t("zone_pages.areas_heading")):
-        render.table(zone_pages.area_table(shown), policy, key="areas")
+        render.table(zone_map.area_table(shown), policy, key="areas")
 
     st.header(t("zone_pages.design_heading"))
     with st.form("design"):
@@ -65,7 +66,7 @@ if ctx is not None:
     if run:
         bar = st.progress(0.0)
         try:
-            st.session_state[WORKING] = zone_pages.propose(
+            st.session_state[WORKING] = zone_map.propose(
                 inputs, ctx.settings, k=int(k), floor=floor, keep_lots=keep, seed=int(seed),
                 progress=lambda fraction, message: bar.progress(fraction, text=message),
             )  # fmt: skip
@@ -80,7 +81,7 @@ if ctx is not None:
         area = a.selectbox(t("zone_pages.edit_area"), inputs.demand["area_code"].to_list())
         to = b.selectbox(t("zone_pages.edit_zone"), zone_names)
         if c.button(t("zone_pages.edit_move"), key="move"):
-            st.session_state[WORKING] = zone_pages.move_area(working, area, to)
+            st.session_state[WORKING] = zone_map.move_area(working, area, to)
             st.rerun()
 
         st.subheader(t("zone_pages.model_heading"))
@@ -91,9 +92,9 @@ if ctx is not None:
             format_func=lambda m: m.replace("_", " "),
         )  # fmt: skip
         if c.button(t("zone_pages.model_set"), key="set-model"):
-            st.session_state[WORKING] = zone_pages.set_model(working, zone, model)
+            st.session_state[WORKING] = zone_map.set_model(working, zone, model)
             st.rerun()
-        for line in zone_pages.model_notes(model):
+        for line in zone_map.model_notes(model):
             st.write(line)
         st.caption(t("zone_pages.model_source"))
 
@@ -101,19 +102,19 @@ if ctx is not None:
         name = st.text_input(t("zone_pages.save_name"), key="option-name")
         if st.button(t("zone_pages.save_button"), key="save"):
             try:
-                folder = zone_pages.options_folder(ctx.settings, ctx.export)
-                paths = zone_pages.save_option(working, inputs, folder, name)
+                folder = zone_map.options_folder(ctx.settings, ctx.export)
+                paths = zone_map.save_option(working, inputs, folder, name)
                 st.success(t("zone_pages.saved", csv=paths[0], geojson=paths[1]))
             except UserError as exc:
                 st.error(str(exc))
         a, b = st.columns(2)
         a.download_button(
-            t("zone_pages.download_csv"), lambda: zone_pages.option_csv(working),
+            t("zone_pages.download_csv"), lambda: zone_map.option_csv(working),
             file_name="zone-option.csv", mime="text/csv", key="option-csv",
         )  # fmt: skip
         b.download_button(
             t("zone_pages.download_geojson"),
-            lambda: zone_pages.option_geojson_text(working, inputs),
+            lambda: zone_map.option_geojson_text(working, inputs),
             file_name="zone-option.geojson", mime="application/geo+json", key="option-geojson",
         )  # fmt: skip
     render.workbook_button(page, policy)

@@ -42,7 +42,7 @@ def serve(settings_file: Path, timeout: float = 60) -> Iterator[ServedUrl]:
     env = {**os.environ, "DASHBOARD_SETTINGS": str(settings_file)}
     env.pop("DASHBOARD_DATA", None)
     cmd = [
-        sys.executable, "-m", "dashboard.serve",
+        sys.executable, "-m", "dashboard.app.serve",
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip

@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from dashboard import precompute
-from dashboard.contract import BOOL, DATE, FLOAT, INT, STRING, TABLES, create_table_sql
+from dashboard.core.contract import BOOL, DATE, FLOAT, INT, STRING, TABLES, create_table_sql
+from dashboard.extract import base_tables
 
 POLARS_TYPES = {STRING: pl.Utf8, INT: pl.Int64, FLOAT: pl.Float64, DATE: pl.Date, BOOL: pl.Boolean}
 
@@ -39,7 +39,7 @@ def db_from_rows(tables: dict[str, list[dict]]) -> duckdb.DuckDBPyConnection:
         if rows:
             df = frame(name, rows)  # noqa: F841 - read by DuckDB's replacement scan
             con.execute(f'INSERT INTO "{name}" SELECT * FROM df')  # noqa: S608 - fixed names
-    precompute.build(con)
+    base_tables.build(con)
     return con
 
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.export import open_export
-from dashboard.navigation import PAGE_ENTRIES
-from dashboard.pages_data import View, data_quality
-from dashboard.settings import Settings
+from dashboard.app.navigation import PAGE_ENTRIES
+from dashboard.core.page import View
+from dashboard.core.settings import Settings
+from dashboard.extract.export import open_export
+from dashboard.quality.data_quality import data_quality
 from tests.builders import write_export
 from tests.tiny import BASE, EXTRACT, PLAN, tables
 

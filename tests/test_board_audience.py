@@ -6,11 +6,11 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from dashboard.disclosure import flag
-from dashboard.export import open_export
-from dashboard.pages_data import View
-from dashboard.registry import PAGE_FUNCTIONS, page_function
-from dashboard.settings import Settings
+from dashboard.app.registry import PAGE_FUNCTIONS, page_function
+from dashboard.core.disclosure import flag
+from dashboard.core.page import View
+from dashboard.core.settings import Settings
+from dashboard.extract.export import open_export
 from tests.builders import write_export
 from tests.tiny import BASE, EXTRACT, tables
 

@@ -22,8 +22,15 @@ import pytest
 from plotly.offline import get_plotlyjs
 from streamlit.testing.v1 import AppTest
 
-from dashboard import disclosure
-from dashboard.board_pack import (
+from dashboard.core import disclosure
+from dashboard.core.disclosure import Policy
+from dashboard.core.errors import UserError
+from dashboard.core.page import View
+from dashboard.core.settings import Settings
+from dashboard.extract.export import open_export
+from dashboard.extract.validation import Report, TableSummary, Unusable
+from dashboard.outcomes.outcome_trends import national_outcomes_page, outcome_trends_page
+from dashboard.report.board_pack import (
     _lat_stretch,
     board_pack,
     build_board_pack,
@@ -31,15 +38,8 @@ from dashboard.board_pack import (
     table,
     zone_map,
 )
-from dashboard.disclosure import Policy
-from dashboard.errors import UserError
-from dashboard.export import open_export
-from dashboard.outcome_pages import national_outcomes_page, outcome_trends_page
-from dashboard.pages_data import View
-from dashboard.report_html import render_html
+from dashboard.report.html import render_html
 from dashboard.sample import generate
-from dashboard.settings import Settings
-from dashboard.validation import Report, TableSummary, Unusable
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTNERSHIP = "Abbeyglen"  # the sample's home partnership

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.navigation import PAGE_ENTRIES
+from dashboard.app.navigation import PAGE_ENTRIES
+from dashboard.core.settings import SAMPLE_DIR
 from dashboard.sample import generate
-from dashboard.settings import SAMPLE_DIR
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, choose, serve, wait_for_app
 
 FIGURES = (
@@ -47,7 +47,7 @@ def link(entry) -> str:
 
 
 # Last page first: the first visitor after a start follows a link straight to a page, not the home
-# page, which is the case that needs dashboard.serve's fix.
+# page, which is the case that needs dashboard.app.serve's fix.
 @pytest.mark.parametrize("entry", PAGE_ENTRIES[::-1], ids=lambda e: e.url_path)
 def test_page_opens_without_exception(app_url, browser, entry):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})

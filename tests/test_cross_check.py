@@ -9,11 +9,11 @@ from datetime import date, timedelta
 import polars as pl
 import pytest
 
-from dashboard.export import open_export
-from dashboard.indicators import figures_json
-from dashboard.periods import parse_period
+from dashboard.core.periods import parse_period
+from dashboard.core.settings import Settings
+from dashboard.extract.export import open_export
+from dashboard.outcomes.indicators import figures_json
 from dashboard.sample import generate
-from dashboard.settings import Settings
 
 P0, P1 = date(2025, 4, 1), date(2026, 3, 31)
 CROSSWALK = {

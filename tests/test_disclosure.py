@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.disclosure import (
+from dashboard.core.disclosure import (
     Policy,
     display,
     drop_free_text,

@@ -13,8 +13,8 @@ from xml.etree import ElementTree
 import polars as pl
 import pytest
 
-from dashboard.disclosure import Policy, protect
-from dashboard.downloads import csv_bytes, excel_bytes, require_protected
+from dashboard.app.downloads import csv_bytes, excel_bytes, require_protected
+from dashboard.core.disclosure import Policy, protect
 
 BOARD = Policy()
 INTERNAL = Policy(audience="internal")

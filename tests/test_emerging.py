@@ -14,12 +14,12 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import emerging as em
-from dashboard.disclosure import Policy
-from dashboard.export import open_export
-from dashboard.pages_data import View
-from dashboard.periods import add_months
-from dashboard.settings import Settings
+from dashboard.core.disclosure import Policy
+from dashboard.core.page import View
+from dashboard.core.periods import add_months
+from dashboard.core.settings import Settings
+from dashboard.emerging import emerging_needs as em
+from dashboard.extract.export import open_export
 from tests.builders import db_from_rows, write_export
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -347,7 +347,7 @@ def test_page_without_requests_says_so_and_shows_no_signal_for_a_filtered_out_lo
     del data["home_care_requests"]
     folder = write_export(tmp_path / "export", data, AS_AT)
     export = open_export(folder, Settings(cache_dir=tmp_path / "cache"))
-    from dashboard.outcomes import Filters
+    from dashboard.core.page import Filters
 
     page = em.emerging_page(export, Settings(), View("Home", "2025/26", Filters(locality="Town")))
     assert "Unmet-need requests are not in this export" in " ".join(page.sentences)

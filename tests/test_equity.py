@@ -9,11 +9,11 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.equity import carers_page, equity_page, in_group_order, largest_gap
-from dashboard.export import open_export
-from dashboard.intervals import garwood
-from dashboard.pages_data import View
-from dashboard.settings import Settings
+from dashboard.core.intervals import garwood
+from dashboard.core.page import View
+from dashboard.core.settings import Settings
+from dashboard.equity.equity import carers_page, equity_page, in_group_order, largest_gap
+from dashboard.extract.export import open_export
 from tests.builders import write_export
 from tests.test_app import ROOT, app_env  # noqa: F401 - the fixture pointing the app at an export
 from tests.tiny import BASE, EXTRACT, tables

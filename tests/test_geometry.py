@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from dashboard import geometry
+from dashboard.core import geometry
 
 
 def sq(x: float, y: float, d: float = 0.01) -> str:

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.contract import TABLES
-from dashboard.export import open_export
-from dashboard.settings import Settings
+from dashboard.core.contract import TABLES
+from dashboard.core.settings import Settings
+from dashboard.extract.export import open_export
 from tests.builders import write_export
 from tests.tiny import BASE, EXTRACT, tables
 
@@ -193,7 +193,7 @@ def test_hostile_url_parameters_are_refused_with_a_message(tmp_path, point_app, 
 
 
 def test_outcome_text_with_markup_is_never_rendered(tmp_path, point_app):
-    from dashboard.navigation import PAGE_ENTRIES
+    from dashboard.app.navigation import PAGE_ENTRIES
 
     data = tables()
     data["personal_outcomes"][0]["outcome_text"] = SCRIPT_TEXT

@@ -19,11 +19,16 @@ from datetime import date as d
 
 import pytest
 
-from dashboard.disclosure import Policy
-from dashboard.errors import UserError
-from dashboard.indicators import figures_json, indicator_series, indicator_table, read_benchmark
-from dashboard.outcomes import Filters
-from dashboard.periods import parse_period
+from dashboard.core.disclosure import Policy
+from dashboard.core.errors import UserError
+from dashboard.core.page import Filters
+from dashboard.core.periods import parse_period
+from dashboard.outcomes.indicators import (
+    figures_json,
+    indicator_series,
+    indicator_table,
+    read_benchmark,
+)
 from tests.builders import db_from_rows
 from tests.test_outcomes import area, outcome, review
 

@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 import pytest
 
-from dashboard.errors import UserError
-from dashboard.learning_log import add_note, notes_file, read_notes
-from dashboard.periods import parse_period
+from dashboard.core.errors import UserError
+from dashboard.core.periods import parse_period
+from dashboard.review.learning_log import add_note, notes_file, read_notes
 
 
 def _add(notes_dir, export, on, text, *, unit="L1", period="2025/26 Q1", by="lot", second=0):

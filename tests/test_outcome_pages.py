@@ -24,11 +24,14 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.disclosure import flag, flag_columns
-from dashboard.export import open_export
-from dashboard.indicators import indicator_table
-from dashboard.intervals import wilson
-from dashboard.outcome_pages import (
+from dashboard.core.disclosure import flag, flag_columns
+from dashboard.core.intervals import wilson
+from dashboard.core.page import View
+from dashboard.core.settings import Settings
+from dashboard.extract.export import open_export
+from dashboard.outcomes.attainment import attainment
+from dashboard.outcomes.indicators import indicator_table
+from dashboard.outcomes.outcome_trends import (
     BREAKDOWNS,
     national_outcomes_page,
     outcome_breakdown_page,
@@ -36,10 +39,7 @@ from dashboard.outcome_pages import (
     series_start,
     share_phrase,
 )
-from dashboard.outcomes import attainment
-from dashboard.pages_data import View
-from dashboard.settings import Settings
-from dashboard.spc import band_assurance, xmr
+from dashboard.spc.xmr import band_assurance, xmr
 from tests.builders import write_export
 from tests.tiny import tables as tiny_tables
 

@@ -24,16 +24,16 @@ from datetime import date as d
 
 import pytest
 
-from dashboard.errors import UserError
-from dashboard.outcomes import (
-    Filters,
+from dashboard.core.errors import UserError
+from dashboard.core.page import Filters
+from dashboard.core.periods import parse_period
+from dashboard.outcomes.attainment import (
     attainment,
     attainment_breakdown,
     attainment_series,
     distance_travelled,
     outcome_figures,
 )
-from dashboard.periods import parse_period
 from tests.builders import db_from_rows
 
 P = parse_period("2025/26")

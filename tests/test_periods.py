@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from dashboard.errors import UserError
-from dashboard.periods import (
+from dashboard.core.errors import UserError
+from dashboard.core.periods import (
     Period,
     as_at_or_end,
     days_active_within,

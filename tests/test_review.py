@@ -8,14 +8,14 @@ from datetime import date, datetime
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.disclosure import Policy
-from dashboard.errors import UserError
-from dashboard.export import open_export
-from dashboard.learning_log import add_note
-from dashboard.pages_data import View
-from dashboard.periods import parse_period
-from dashboard.review import contract_review_page, review_json
-from dashboard.settings import Settings
+from dashboard.core.disclosure import Policy
+from dashboard.core.errors import UserError
+from dashboard.core.page import View
+from dashboard.core.periods import parse_period
+from dashboard.core.settings import Settings
+from dashboard.extract.export import open_export
+from dashboard.review.contract_review import contract_review_page, review_json
+from dashboard.review.learning_log import add_note
 from tests.builders import db_from_rows
 from tests.test_app import ROOT, app_env  # noqa: F401 - the fixture pointing the app at an export
 from tests.tiny import AREA, PERSON, PLAN
@@ -176,11 +176,11 @@ def test_page_shows_the_library_figures(app_env, tmp_path):  # noqa: F811
 
 
 def test_hours_are_shown_as_hours_not_percentages(tmp_path):
-    from dashboard import disclosure
-    from dashboard.export import open_export
-    from dashboard.pages_data import View
-    from dashboard.review import contract_review_page
-    from dashboard.settings import Settings
+    from dashboard.core import disclosure
+    from dashboard.core.page import View
+    from dashboard.core.settings import Settings
+    from dashboard.extract.export import open_export
+    from dashboard.review.contract_review import contract_review_page
     from tests.builders import write_export
     from tests.tiny import EXTRACT, tables
 

@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 import shapely
 
-from dashboard.contract import TABLES, UK_LAT, UK_LON
-from dashboard.errors import UserError
+from dashboard.core.contract import TABLES, UK_LAT, UK_LON
+from dashboard.core.errors import UserError
 from dashboard.sample import generate
 from dashboard.sample.outcomes import CROSSWALK
 from dashboard.sample.writer import schema

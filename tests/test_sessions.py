@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 
 from bench.sessions import run_sessions
-from dashboard.export import open_export
-from dashboard.pages_data import filter_options
+from dashboard.core.settings import SAMPLE_DIR, Settings
+from dashboard.extract.export import open_export
+from dashboard.extract.filters import filter_options
 from dashboard.sample import generate
-from dashboard.settings import SAMPLE_DIR, Settings
 
 # It starts the app as the browser tests do, so it does not run beside them.
 pytestmark = pytest.mark.xdist_group("browser")

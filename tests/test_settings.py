@@ -6,8 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.errors import UserError
-from dashboard.settings import DEFAULT_SETTINGS_FILE, SAMPLE_DIR, SETTINGS, Settings, load_settings
+from dashboard.core.errors import UserError
+from dashboard.core.settings import (
+    DEFAULT_SETTINGS_FILE,
+    SAMPLE_DIR,
+    SETTINGS,
+    Settings,
+    load_settings,
+)
 
 
 def load(tmp_path: Path, text: str, **env: str) -> Settings:

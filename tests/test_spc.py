@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.spc import xmr
+from dashboard.spc.xmr import xmr
 
 CC, OH, OL = "common_cause", "outside_high", "outside_low"
 TU, TD = "trend_up", "trend_down"

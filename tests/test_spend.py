@@ -14,17 +14,16 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import disclosure
-from dashboard.disclosure import Policy
-from dashboard.export import open_export
-from dashboard.indicators import indicator_values
-from dashboard.intervals import wilson
-from dashboard.outcomes import Filters
-from dashboard.pages_data import View
-from dashboard.periods import month, parse_period
-from dashboard.settings import Settings
-from dashboard.spc import xmr
-from dashboard.spend import (
+from dashboard.core import disclosure
+from dashboard.core.disclosure import Policy
+from dashboard.core.intervals import wilson
+from dashboard.core.page import Filters, View
+from dashboard.core.periods import month, parse_period
+from dashboard.core.settings import Settings
+from dashboard.extract.export import open_export
+from dashboard.outcomes.indicators import indicator_values
+from dashboard.spc.xmr import xmr
+from dashboard.spend.spend import (
     band_judgement,
     hours_table,
     protect_amounts,

@@ -21,8 +21,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from dashboard.cli import main
-from dashboard.export import fingerprint, open_export
-from dashboard.settings import Settings
+from dashboard.core.settings import Settings
+from dashboard.extract.export import fingerprint, open_export
 from tests.builders import frame, write_export
 from tests.tiny import AREA, BASE, EXTRACT, PERSON, PLAN, tables
 

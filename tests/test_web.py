@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import web
-from dashboard.export import open_export
-from dashboard.outcomes import Filters
-from dashboard.pages_data import View
-from dashboard.settings import Settings
+from dashboard.app import web
+from dashboard.core.page import Filters, View
+from dashboard.core.settings import Settings
+from dashboard.extract.export import open_export
 from tests.builders import write_export
 from tests.tiny import AREA, BASE, EXTRACT, tables
 

@@ -8,8 +8,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from dashboard import geometry, zones
-from dashboard.zone_design import InfeasibleDesign, design, option_csv, option_geojson
+from dashboard.core import geometry
+from dashboard.zones import zones
+from dashboard.zones.design import InfeasibleDesign, design, option_csv, option_geojson
 
 D = 0.01  # side of a square area, degrees (near the equator: about 1.1 km)
 

@@ -20,12 +20,13 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import disclosure, palette, zone_pages
-from dashboard.errors import UserError
-from dashboard.export import open_export
-from dashboard.pages_data import View
-from dashboard.settings import Settings
-from dashboard.zone_design import InfeasibleDesign
+from dashboard.core import disclosure, palette
+from dashboard.core.errors import UserError
+from dashboard.core.page import View
+from dashboard.core.settings import Settings
+from dashboard.extract.export import open_export
+from dashboard.zones import zone_map
+from dashboard.zones.design import InfeasibleDesign
 from tests import tiny
 from tests.builders import write_export
 
@@ -106,7 +107,7 @@ def env(tmp_path_factory):
     folder = write_export(root / "export", grid_tables(), EXTRACT)
     settings = Settings(cache_dir=root / "cache", options_dir=root / "options", audience="internal")
     export = open_export(folder, settings)
-    inputs = zone_pages.zone_inputs(export, settings, VIEW)
+    inputs = zone_map.zone_inputs(export, settings, VIEW)
     return root, folder, export, settings, inputs
 
 
@@ -120,7 +121,7 @@ def rows(df: pl.DataFrame, key: str) -> dict[str, dict]:
 
 def test_zone_map_page_figures_for_today(env):
     _, _, export, settings, _ = env
-    page = zone_pages.zone_map_page(export, settings, VIEW)
+    page = zone_map.zone_map_page(export, settings, VIEW)
     z = rows(page.tables["zones"], "zone")
     # L1: A1 20 + A2 10 + A4 10 = 40 h, 2 + 1 + 1 = 4 people, 1 handback (A1)
     assert (z["L1"]["weekly_hours"], z["L1"]["people"], z["L1"]["handbacks_12m"]) == (40.0, 4, 1)
@@ -149,7 +150,7 @@ def test_zone_map_page_figures_for_today(env):
 
 def test_board_sees_small_counts_suppressed_and_no_differencing(env):
     *_, inputs = env
-    view = zone_pages.option_view(inputs, inputs.today, BOARD, name="Today", against_today=False)
+    view = zone_map.option_view(inputs, inputs.today, BOARD, name="Today", against_today=False)
     z = disclosure.display(view.zones, BOARD)
     zr = rows(z, "zone")
     # L1: 4 people and 1 handback are under 5; L2: 9 people and 6 handbacks are shown
@@ -157,54 +158,54 @@ def test_board_sees_small_counts_suppressed_and_no_differencing(env):
     assert (zr["L2"]["people"], zr["L2"]["handbacks_12m"]) == ("9", "6")
     # L2's attainment 4 of 6: 4 met and 2 not met are both small, so the rate is hidden
     assert zr["L2"]["attainment"] == "<5"
-    ar = rows(disclosure.display(zone_pages.area_table(view), BOARD), "area_code")
+    ar = rows(disclosure.display(zone_map.area_table(view), BOARD), "area_code")
     # requests: L2 7 = A3 6 + A6 1 (+ A5 0). A6's 1 is hidden, so A3's 6 (the smallest shown
     # non-zero part) is hidden too, or 7 − 6 would give A6 away
     assert (ar["A6"]["unmet_requests"], ar["A3"]["unmet_requests"]) == ("<5", "<5")
     assert zr["L2"]["unmet_requests"] == "7"
     # the tooltips use the same screen text
-    deck = zone_pages.map_deck(view.areas, view.outlines, "handbacks", BOARD)
+    deck = zone_map.map_deck(view.areas, view.outlines, "handbacks", BOARD)
     tips = {d["tooltip"].split("\n")[0]: d["tooltip"] for d in deck.layers[0].data}
     assert "People with home care: <5" in tips["Area A1 (A1)"]
     assert "Handbacks (12 months): <5" in tips["Area A1 (A1)"]
     assert "People with home care: 6" in tips["Area A3 (A3)"]
     # the alt text only states what a board may see: L1's handbacks are hidden, so no extremes
-    assert "highest" not in zone_pages.map_alt(view, "handbacks", BOARD)
+    assert "highest" not in zone_map.map_alt(view, "handbacks", BOARD)
 
 
 def test_map_deck_shades_layers_and_no_basemap(env):
     *_, inputs = env
-    view = zone_pages.option_view(inputs, inputs.today, INTERNAL, name="Today")
-    deck = zone_pages.map_deck(view.areas, view.outlines, "weekly_hours", INTERNAL)
+    view = zone_map.option_view(inputs, inputs.today, INTERNAL, name="Today")
+    deck = zone_map.map_deck(view.areas, view.outlines, "weekly_hours", INTERNAL)
     polygons, points, outlines, names = deck.layers
     assert len(polygons.data) == 6 and len(points.data) == 1  # A7 has no polygon: a dot
     # weekly hours 5, 10, 20, 60 (four distinct values): each its own class, spread over the
     # five shades as 0, round(4/3) = 1, round(8/3) = 3, 4
     fill = {d["tooltip"].split(" ")[1]: d["fill"] for d in polygons.data}
-    assert fill["A3"] == palette.rgba(zone_pages.SEQUENTIAL[4], zone_pages.FILL_ALPHA)
-    assert fill["A1"] == palette.rgba(zone_pages.SEQUENTIAL[3], zone_pages.FILL_ALPHA)
-    assert fill["A2"] == palette.rgba(zone_pages.SEQUENTIAL[1], zone_pages.FILL_ALPHA)
-    assert points.data[0]["fill"] == palette.rgba(zone_pages.SEQUENTIAL[0], zone_pages.FILL_ALPHA)
+    assert fill["A3"] == palette.rgba(zone_map.SEQUENTIAL[4], zone_map.FILL_ALPHA)
+    assert fill["A1"] == palette.rgba(zone_map.SEQUENTIAL[3], zone_map.FILL_ALPHA)
+    assert fill["A2"] == palette.rgba(zone_map.SEQUENTIAL[1], zone_map.FILL_ALPHA)
+    assert points.data[0]["fill"] == palette.rgba(zone_map.SEQUENTIAL[0], zone_map.FILL_ALPHA)
     assert sorted(n["text"] for n in names.data) == ["L1", "L2"]
     spec = json.loads(deck.to_json())
     assert spec.get("mapStyle") is None and spec.get("mapProvider") is None
-    with_tiles = zone_pages.map_deck(
+    with_tiles = zone_map.map_deck(
         view.areas, view.outlines, "weekly_hours", INTERNAL, basemap_url="https://tiles.example/s"
     )
     assert json.loads(with_tiles.to_json())["mapStyle"] == "https://tiles.example/s"
-    assert zone_pages.legend(view.areas, "weekly_hours", INTERNAL)[1:5] == [
+    assert zone_map.legend(view.areas, "weekly_hours", INTERNAL)[1:5] == [
         "Lightest blue: 5", "Light blue: 10", "Dark blue: 20", "Darkest blue: 60"]  # fmt: skip
     # deprivation: fixed bands, darker = more deprived: A3 (decile 1) darkest
-    deck = zone_pages.map_deck(view.areas, view.outlines, "deprivation", INTERNAL)
+    deck = zone_map.map_deck(view.areas, view.outlines, "deprivation", INTERNAL)
     fill = {d["tooltip"].split(" ")[1]: d["fill"] for d in deck.layers[0].data}
-    assert fill["A3"] == palette.rgba(zone_pages.SEQUENTIAL[4], zone_pages.FILL_ALPHA)
-    assert fill["A1"] == palette.rgba(zone_pages.SEQUENTIAL[2], zone_pages.FILL_ALPHA)  # decile 6
+    assert fill["A3"] == palette.rgba(zone_map.SEQUENTIAL[4], zone_map.FILL_ALPHA)
+    assert fill["A1"] == palette.rgba(zone_map.SEQUENTIAL[2], zone_map.FILL_ALPHA)  # decile 6
 
 
 def test_compare_sentence_and_people_changing_lot(env):
     *_, inputs = env
-    option = zone_pages.load_option(OPTION_B, inputs, name="B.csv")
-    result = zone_pages.compare(inputs, {"Option B": option}, INTERNAL)
+    option = zone_map.load_option(OPTION_B, inputs, name="B.csv")
+    result = zone_map.compare(inputs, {"Option B": option}, INTERNAL)
     b = result.summary.row(1, named=True)
     # Z1 60 h, Z2 80 h: max ÷ min 80/60. Z1 matches L1 (40 h shared), Z2 matches L2 (80 h), so
     # A5's 2 people (in L2 today, in Z1 → L1) change lot
@@ -214,17 +215,17 @@ def test_compare_sentence_and_people_changing_lot(env):
         "Option B evens out the hours: the biggest zone is 1.3 times the smallest, "
         "against 2.5 today, but 2 people would change lot."
     )
-    board = zone_pages.compare(inputs, {"Option B": option}, BOARD)
+    board = zone_map.compare(inputs, {"Option B": option}, BOARD)
     assert board.sentences[0].endswith("but fewer than 5 people would change lot.")
     assert board.summary["people_changing_lot"].to_list() == [None, None]
     with pytest.raises(UserError, match="Up to 3"):
-        zone_pages.compare(inputs, dict.fromkeys("abcd", option), INTERNAL)
+        zone_map.compare(inputs, dict.fromkeys("abcd", option), INTERNAL)
 
 
 def test_propose_keeps_locked_lot_and_reports_infeasible(env):
     _, _, _, settings, inputs = env
     seen = []
-    option = zone_pages.propose(
+    option = zone_map.propose(
         inputs, settings, k=2, floor=None, keep_lots=["L1"], progress=lambda f, m: seen.append(f)
     )
     zones = {z: sorted(g["area_code"]) for (z,), g in option.group_by("zone")}
@@ -234,50 +235,50 @@ def test_propose_keeps_locked_lot_and_reports_infeasible(env):
         "L1": "single_provider", "Z1": None}  # fmt: skip
     assert seen[-1] == 1.0
     with pytest.raises(InfeasibleDesign, match="from 4 areas"):  # 7 areas, 3 of them kept in L1
-        zone_pages.propose(inputs, settings, k=6, keep_lots=["L1"], floor=None)
+        zone_map.propose(inputs, settings, k=6, keep_lots=["L1"], floor=None)
     with pytest.raises(InfeasibleDesign, match="Keeping 2 of today's lots"):
-        zone_pages.propose(inputs, settings, k=2, keep_lots=["L1", "L2"], floor=None)
+        zone_map.propose(inputs, settings, k=2, keep_lots=["L1", "L2"], floor=None)
 
 
 def test_hand_edits_change_the_figures(env):
     *_, inputs = env
-    moved = zone_pages.move_area(inputs.today, "A5", "L1")
-    view = zone_pages.option_view(inputs, moved, INTERNAL, name="Edited")
+    moved = zone_map.move_area(inputs.today, "A5", "L1")
+    view = zone_map.option_view(inputs, moved, INTERNAL, name="Edited")
     z = rows(view.zones, "zone")
     # A5's 20 h move from L2 to L1: 60 and 80; A5 takes L1's model
     assert (z["L1"]["weekly_hours"], z["L2"]["weekly_hours"]) == (60.0, 80.0)
     assert moved.filter(pl.col("area_code") == "A5")["model"].item() == "single_provider"
-    modelled = zone_pages.set_model(moved, "L2", "complex_care")
+    modelled = zone_map.set_model(moved, "L2", "complex_care")
     assert set(modelled.filter(pl.col("zone") == "L2")["model"]) == {"complex_care"}
     with pytest.raises(UserError, match="not a lot model"):
-        zone_pages.set_model(moved, "L2", "whatever")
-    what, pros, cons = zone_pages.model_notes("two_providers")
+        zone_map.set_model(moved, "L2", "whatever")
+    what, pros, cons = zone_map.model_notes("two_providers")
     assert pros.startswith("Advantages") and cons.startswith("Risks")
 
 
 def test_saved_option_reads_back_and_export_folder_refused(env, tmp_path):
     _, folder, export, settings, inputs = env
-    option = zone_pages.set_model(zone_pages.load_option(OPTION_B, inputs), "Z1", "reablement")
-    csv_path, geo_path = zone_pages.save_option(option, inputs, tmp_path / "opts", "Option B!")
+    option = zone_map.set_model(zone_map.load_option(OPTION_B, inputs), "Z1", "reablement")
+    csv_path, geo_path = zone_map.save_option(option, inputs, tmp_path / "opts", "Option B!")
     assert csv_path.name == "Option-B.csv"
     assert csv_path.read_text().splitlines()[:2] == ["area_code,zone,model", "A1,Z1,reablement"]
-    back = zone_pages.load_option(csv_path, inputs)
+    back = zone_map.load_option(csv_path, inputs)
     assert back.equals(option.sort("area_code"))
     features = json.loads(geo_path.read_text())["features"]
     assert [(f["properties"]["zone"], f["properties"]["areas"]) for f in features] == [
         ("Z1", 4), ("Z2", 2)]  # fmt: skip
-    assert zone_pages.saved_options(tmp_path / "opts") == [csv_path]
+    assert zone_map.saved_options(tmp_path / "opts") == [csv_path]
     inside = Settings(cache_dir=settings.cache_dir, options_dir=folder / "options")
     with pytest.raises(UserError, match="inside the export folder"):
-        zone_pages.options_folder(inside, export)
+        zone_map.options_folder(inside, export)
     with pytest.raises(UserError, match="Give the option a name"):
-        zone_pages.save_option(option, inputs, tmp_path / "opts", "!!")
+        zone_map.save_option(option, inputs, tmp_path / "opts", "!!")
 
 
 def test_compare_page_reads_the_options_folder(env):
     root, _, export, settings, inputs = env
-    zone_pages.save_option(zone_pages.load_option(OPTION_B, inputs), inputs, root / "options", "B")
-    page = zone_pages.zone_compare_page(export, settings, VIEW)
+    zone_map.save_option(zone_map.load_option(OPTION_B, inputs), inputs, root / "options", "B")
+    page = zone_map.zone_compare_page(export, settings, VIEW)
     assert page.tables["summary"]["option"].to_list() == ["Today's lots", "B"]
     assert page.sentences[1].startswith("B evens out the hours")
     assert set(page.tables) == {"summary", "zones_today", "zones_B"}

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import numpy as np
 
-from dashboard.errors import UserError
+from dashboard.core.errors import UserError
+from dashboard.core.strings import t
 from dashboard.sample import geography, market, outcomes, plans, spend
 from dashboard.sample import people as cohort
 from dashboard.sample import timeline as tl
 from dashboard.sample.names import NamePool
 from dashboard.sample.tables import write_partnership
 from dashboard.sample.writer import ExportWriter
-from dashboard.strings import t
 
 GENERATOR = "dashboard.sample v1"
 MIN_AREAS, MIN_PEOPLE_PER_PARTNERSHIP = 12, 50

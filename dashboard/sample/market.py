@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard.contract import HANDBACK_REASONS
+from dashboard.core.contract import HANDBACK_REASONS
 from dashboard.sample import timeline as tl
 from dashboard.sample.geography import Areas
 from dashboard.sample.names import NamePool

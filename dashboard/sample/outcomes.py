@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard.contract import (
+from dashboard.core.contract import (
     CARER_DOMAINS,
     CHANGE_DOMAINS,
     DOMAINS,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from dashboard.contract import END_REASONS, SERVICE_TYPES
+from dashboard.core.contract import END_REASONS, SERVICE_TYPES
 from dashboard.sample import timeline as tl
 from dashboard.sample.people import GROUP_NAMES, OLDER_GROUPS, People, group_index
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard.contract import SERVICE_TYPES
+from dashboard.core.contract import SERVICE_TYPES
 from dashboard.sample import timeline as tl
 from dashboard.sample.plans import Plans, S
 

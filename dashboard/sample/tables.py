@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from dashboard.contract import END_REASONS, SERVICE_TYPES, SEXES
+from dashboard.core.contract import END_REASONS, SERVICE_TYPES, SEXES
 from dashboard.sample import spend
 from dashboard.sample.geography import Areas
 from dashboard.sample.market import Lots, Providers, handbacks, requests

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dashboard.contract import BOOL, DATE, FLOAT, INT, STRING, TABLES
+from dashboard.core.contract import BOOL, DATE, FLOAT, INT, STRING, TABLES
 
 ARROW_TYPES = {
     STRING: pa.string(),

@@ -1,0 +1,423 @@
+"""Disclosure control: the one place every figure passes through before anyone sees it.
+
+A board paper is a publication (IJB papers are public), so for a board audience no count of people,
+plans, outcomes or reviews from 1 to threshold − 1 may be shown, nor anything that lets one be worked
+out: a rate built on it, its complement (denominator − numerator), or a total minus the other cells.
+The rules are in metrics.md ("Disclosure control"); decisions the spec leaves open are in
+docs/disclosure.md. Internal audiences get exact figures, with the same flag columns, so every page and
+renderer handles one shape of frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+import polars as pl
+
+from dashboard.core.strings import t
+
+FLAG_SUFFIX = "__suppressed"
+FILE_SYMBOL = "*"  # the symbol in CSV and Excel cells; PHS calls it the most common
+DEFAULT_THRESHOLD = 5
+DEFAULT_METHOD = "suppress"
+DEFAULT_NAME_PROVIDERS = False
+FREE_TEXT_COLUMNS = ("outcome_text",)
+ROUNDING_BASE = 5
+
+Audience = Literal["board", "internal"]
+Method = Literal["suppress", "round5"]
+Grain = Literal["month", "quarter", "none"]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Who the output is for and how small counts are protected."""
+
+    audience: Audience = "board"
+    threshold: int = DEFAULT_THRESHOLD  # counts 1..threshold-1 are protected; 0 is shown
+    method: Method = DEFAULT_METHOD
+    name_providers: bool = DEFAULT_NAME_PROVIDERS  # board: providers named only when settings allow
+
+    def __post_init__(self) -> None:
+        if self.audience not in ("board", "internal"):
+            raise ValueError(f"unknown audience {self.audience!r}")
+        if self.method not in ("suppress", "round5"):
+            raise ValueError(f"unknown disclosure method {self.method!r}")
+        if self.threshold < 1:
+            raise ValueError(f"threshold must be at least 1, not {self.threshold}")
+
+    @property
+    def controlled(self) -> bool:
+        return self.audience == "board"
+
+    def is_small(self, value: object) -> bool:
+        """A count that must not be shown: from 1 (or any positive fraction) to threshold − 1."""
+        return value is not None and 0 < value < self.threshold  # type: ignore[operator]
+
+
+def flag(column: str) -> str:
+    """The name of the boolean column marking `column`'s suppressed cells."""
+    return f"{column}{FLAG_SUFFIX}"
+
+
+def flag_columns(df: pl.DataFrame) -> list[str]:
+    return [c for c in df.columns if c.endswith(FLAG_SUFFIX)]
+
+
+def protected_columns(df: pl.DataFrame) -> list[str]:
+    """The columns that went through `protect` (each has a flag column)."""
+    return [c.removesuffix(FLAG_SUFFIX) for c in flag_columns(df)]
+
+
+# --- protect -------------------------------------------------------------------------------------
+
+Cell = tuple[str, int]  # (column, row position)
+
+
+@dataclass(frozen=True)
+class _Relation:
+    """total = sum(parts): a shown total and all but one shown part give the last part away."""
+
+    total: Cell
+    parts: tuple[Cell, ...]
+
+
+def _complement(rate: str) -> str:
+    return f"{rate}__complement"
+
+
+def _count_columns(
+    counts: Sequence[str],
+    rates: Mapping[str, tuple[str, str]],
+    parts: Mapping[str, Sequence[str]],
+) -> list[str]:
+    """Every column holding counts, in first-mention order: a rate's numerator and denominator and
+    a relation's cells are counts whether or not the caller listed them."""
+    named = [*counts]
+    for num, den in rates.values():
+        named += [num, den]
+    for total, members in parts.items():
+        named += [total, *members]
+    return list(dict.fromkeys(named))
+
+
+def _relations(
+    count_cols: Sequence[str],
+    rates: Mapping[str, tuple[str, str]],
+    parts: Mapping[str, Sequence[str]],
+    total_row: int | None,
+    n_rows: int,
+) -> list[_Relation]:
+    """Every additive relation a reader could subtract along, in a fixed order."""
+    relations = [
+        _Relation((total, r), tuple((p, r) for p in members))
+        for r in range(n_rows)
+        for total, members in parts.items()
+    ]
+    relations += [
+        _Relation((den, r), ((num, r), (_complement(rate), r)))
+        for r in range(n_rows)
+        for rate, (num, den) in rates.items()
+    ]
+    if total_row is not None:
+        others = tuple(r for r in range(n_rows) if r != total_row)
+        relations += [
+            _Relation((col, total_row), tuple((col, r) for r in others)) for col in count_cols
+        ]
+    return relations
+
+
+def _total_row(df: pl.DataFrame, total_flag: str | None) -> int | None:
+    if total_flag is None:
+        return None
+    rows = [i for i, v in enumerate(df[total_flag].to_list()) if v]
+    if len(rows) != 1:
+        raise ValueError(f"{total_flag!r} must mark exactly one total row, not {len(rows)}")
+    return rows[0]
+
+
+def _suppression(
+    values: Mapping[str, list],
+    relations: Sequence[_Relation],
+    policy: Policy,
+) -> set[Cell]:
+    """Primary cells, then secondary cells until no relation has exactly one suppressed cell.
+
+    The cell added to a relation with one suppressed cell is its smallest shown cell, preferring a
+    part to the total and a non-zero cell to a zero (hiding a 0 beside a 3 tells the reader the pair
+    sums to 3, which protects little); ties go to the earlier column, then the earlier row.
+    A NULL cell is never suppressed and does not count as hidden, which errs on the safe side.
+    """
+    suppressed = {
+        (c, r) for c, col in values.items() for r, v in enumerate(col) if policy.is_small(v)
+    }
+    order = {c: i for i, c in enumerate(values)}
+
+    def key(cell: Cell, is_total: bool) -> tuple:
+        v = values[cell[0]][cell[1]]
+        return (is_total, v == 0, v, order[cell[0]], cell[1])
+
+    changed = True
+    while changed:
+        changed = False
+        for rel in relations:
+            cells = [(rel.total, True), *((p, False) for p in rel.parts)]
+            if sum(c in suppressed for c, _ in cells) != 1:
+                continue
+            shown = [
+                (c, is_total)
+                for c, is_total in cells
+                if c not in suppressed and values[c[0]][c[1]] is not None
+            ]
+            if shown:
+                suppressed.add(min(shown, key=lambda ct: key(*ct))[0])
+                changed = True
+    return suppressed
+
+
+def _with_flags(df: pl.DataFrame, flags: Mapping[str, list[bool]]) -> pl.DataFrame:
+    """Null the flagged cells and append the flag columns."""
+    out = df.with_columns(pl.Series(flag(c), f, dtype=pl.Boolean) for c, f in flags.items())
+    return out.with_columns(
+        pl.when(pl.col(flag(c))).then(None).otherwise(pl.col(c)).alias(c) for c in flags
+    )
+
+
+def _round(col: str, dtype: pl.DataType) -> pl.Expr:
+    """Nearest multiple of 5: 1–2 → 0, 3–4 → 5, 0 stays 0; a non-integer half rounds up."""
+    if dtype.is_integer():
+        return ((pl.col(col) + ROUNDING_BASE // 2) // ROUNDING_BASE) * ROUNDING_BASE
+    return ((pl.col(col) / ROUNDING_BASE + 0.5).floor() * ROUNDING_BASE).cast(dtype)
+
+
+def _protect_round5(
+    df: pl.DataFrame, policy: Policy, count_cols: list[str], rates: Mapping[str, tuple[str, str]]
+) -> pl.DataFrame:
+    rounded = df.with_columns(_round(c, df.schema[c]).alias(c) for c in count_cols)
+    flags = {c: [False] * df.height for c in count_cols}
+    for rate, (num, den) in rates.items():
+        # a rounded 0 may be 1 or 2, so it is "under the threshold" too
+        flags[rate] = [
+            any(v is not None and v < policy.threshold for v in pair)
+            for pair in zip(rounded[num].to_list(), rounded[den].to_list(), strict=True)
+        ]
+    return _with_flags(rounded, flags)
+
+
+def protect(
+    df: pl.DataFrame,
+    policy: Policy,
+    *,
+    counts: Sequence[str],
+    rates: Mapping[str, tuple[str, str]] | None = None,
+    parts: Mapping[str, Sequence[str]] | None = None,
+    total_flag: str | None = None,
+) -> pl.DataFrame:
+    """The frame as `policy`'s audience may see it, with a `<col>__suppressed` flag per count and
+    rate column (a NULL with a false flag is a true gap, not a hidden figure).
+
+    `rates` maps a rate column to its (numerator, denominator) columns; `parts` maps a row-wise total
+    column to the columns that add up to it; `total_flag` names a boolean column marking the one row
+    whose counts are the sum of the other rows'.
+    """
+    rates = dict(rates or {})
+    parts = dict(parts or {})
+    count_cols = _count_columns(counts, rates, parts)
+    total_row = _total_row(df, total_flag)
+    if not policy.controlled:
+        return _with_flags(df, {c: [False] * df.height for c in [*count_cols, *rates]})
+    if policy.method == "round5":
+        return _protect_round5(df, policy, count_cols, rates)
+    values = {c: df[c].to_list() for c in count_cols}
+    for rate, (num, den) in rates.items():
+        values[_complement(rate)] = [
+            None if n is None or d is None else d - n
+            for n, d in zip(values[num], values[den], strict=True)
+        ]
+    relations = _relations(count_cols, rates, parts, total_row, df.height)
+    hidden = _suppression(values, relations, policy)
+    flags = {c: [(c, r) in hidden for r in range(df.height)] for c in count_cols}
+    for rate, (num, den) in rates.items():
+        flags[rate] = [a or b for a, b in zip(flags[num], flags[den], strict=True)]
+    return _with_flags(df, flags)
+
+
+# --- charts --------------------------------------------------------------------------------------
+
+
+def _series_safe(df: pl.DataFrame, policy: Policy, denominator: str, numerator: str | None) -> bool:
+    dens = df[denominator].to_list()
+    if any(d is None or d < policy.threshold for d in dens):
+        return False
+    if numerator is None:
+        return True
+    nums = df[numerator].to_list()
+    return not any(
+        policy.is_small(n) or policy.is_small(d - n) for n, d in zip(nums, dens, strict=True)
+    )
+
+
+def series_grain(
+    monthly: pl.DataFrame,
+    quarterly: pl.DataFrame,
+    policy: Policy,
+    *,
+    denominator: str,
+    numerator: str | None = None,
+) -> tuple[Grain, pl.DataFrame | None, str | None]:
+    """The grain to draw a rate series at, the frame to draw, and a note saying why if coarser.
+
+    A series with any point under the threshold is drawn whole at quarters, and not at all if
+    quarters fail too: hiding single points would leave gaps SPC would misread. Give `numerator`
+    when the chart (or its tooltip) lets the counts be read, so a small numerator or complement
+    also counts as unsafe. A NULL denominator is a point with nothing behind it, so unsafe.
+    """
+    if not policy.controlled or _series_safe(monthly, policy, denominator, numerator):
+        return "month", monthly, None
+    if _series_safe(quarterly, policy, denominator, numerator):
+        return "quarter", quarterly, t("disclosure.series_quarterly", threshold=policy.threshold)
+    return "none", None, t("disclosure.series_hidden", threshold=policy.threshold)
+
+
+# --- identities ----------------------------------------------------------------------------------
+
+
+def drop_free_text(
+    df: pl.DataFrame, policy: Policy, columns: Sequence[str] = FREE_TEXT_COLUMNS
+) -> pl.DataFrame:
+    """A board never sees people's own words: they can identify someone however few there are."""
+    if not policy.controlled:
+        return df
+    return df.drop([c for c in columns if c in df.columns])
+
+
+def provider_labels(
+    df: pl.DataFrame,
+    policy: Policy,
+    id_col: str = "provider_id",
+    name_col: str = "provider_name",
+    *,
+    universe: Iterable[str] | None = None,
+) -> pl.DataFrame:
+    """Board: `name_col` replaced by "Provider 1", "Provider 2", … numbered in provider_id order.
+
+    Pass `universe` (every provider id of the partnership) so a provider keeps its label across
+    pages and filters; without it the numbering is over the ids in `df`. Numbering by id, never by a
+    figure, so a label says nothing about performance.
+    """
+    if not policy.controlled or policy.name_providers:
+        return df
+    ids = sorted({i for i in (universe if universe is not None else df[id_col]) if i is not None})
+    labels = {i: t("disclosure.provider_label", n=n) for n, i in enumerate(ids, start=1)}
+    missing = set(df[id_col].drop_nulls()) - set(labels)
+    if missing:
+        raise ValueError(f"provider ids not in the universe: {sorted(missing)}")
+    return df.with_columns(pl.col(id_col).replace_strict(labels, default=None).alias(name_col))
+
+
+def unranked(df: pl.DataFrame, policy: Policy, by: str) -> pl.DataFrame:
+    """Board: rows in label order ("Provider 2" before "Provider 10"), never by an outcome figure,
+    so a board table cannot be read as a league table. Internal frames keep their order."""
+    if not policy.controlled:
+        return df
+    text = pl.col(by).cast(pl.String)
+    return df.sort(
+        [text.str.replace(r"\d+$", ""), text.str.extract(r"(\d+)$").cast(pl.Int64), text],
+        nulls_last=True,
+        maintain_order=True,
+    )
+
+
+# --- renderers -----------------------------------------------------------------------------------
+
+
+def is_rate(df: pl.DataFrame, column: str) -> bool:
+    """Protected float columns are rates (fractions 0–1); counts are integers."""
+    return flag(column) in df.columns and df.schema[column].is_float()
+
+
+def to_records(df: pl.DataFrame) -> list[dict]:
+    """JSON-ready rows: a suppressed value is None and its record carries `"suppressed": true`
+    and the names of its hidden fields, so a real gap (None, not listed) stays distinguishable."""
+    flags = flag_columns(df)
+    records = []
+    for row in df.iter_rows(named=True):
+        hidden = [f.removesuffix(FLAG_SUFFIX) for f in flags if row[f]]
+        record = {k: v for k, v in row.items() if k not in flags}
+        if flags:
+            record["suppressed"] = bool(hidden)
+        if hidden:
+            record["suppressed_fields"] = hidden
+        records.append(record)
+    return records
+
+
+def to_csv_bytes(df: pl.DataFrame) -> bytes:
+    """CSV with `*` in suppressed cells and an empty cell for a true gap; flag columns dropped."""
+    out = df.with_columns(
+        pl.when(pl.col(flag(c)))
+        .then(pl.lit(FILE_SYMBOL))
+        .otherwise(pl.col(c).cast(pl.String))
+        .alias(c)
+        for c in protected_columns(df)
+    )
+    return out.drop(flag_columns(df)).write_csv().encode("utf-8")
+
+
+def _screen_text(value: object, percent: bool) -> str:
+    if value is None:
+        return t("disclosure.missing")
+    if isinstance(value, bool) or isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return t("disclosure.percent", value=value * 100) if percent else f"{value:,.1f}"
+    if isinstance(value, Decimal):  # money
+        return f"{value:,.2f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def display(
+    df: pl.DataFrame, policy: Policy, *, percent: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """Every cell as screen text: suppressed cells "<5" (the threshold), rates as percentages with
+    one decimal, counts with thousands separators, a true gap as a dash; flag columns dropped.
+
+    `percent` names the rate columns; by default every protected float column is a rate."""
+    flags = set(flag_columns(df))
+    rate_cols = set(percent) if percent is not None else {c for c in df.columns if is_rate(df, c)}
+    symbol = t("disclosure.screen_suppressed", threshold=policy.threshold)
+    columns = {}
+    for c in df.columns:
+        if c in flags:
+            continue
+        hidden = df[flag(c)].to_list() if flag(c) in flags else [False] * df.height
+        columns[c] = [
+            symbol if h else _screen_text(v, c in rate_cols)
+            for v, h in zip(df[c].to_list(), hidden, strict=True)
+        ]
+    return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
+
+
+def rule_text(policy: Policy) -> str:
+    """The disclosure rule in words, for footnotes and the Definitions sheet."""
+    if not policy.controlled:
+        return t("disclosure.rule_internal")
+    key = "disclosure.rule_round5" if policy.method == "round5" else "disclosure.rule_suppress"
+    return t(key, threshold=policy.threshold, below=policy.threshold - 1, symbol=FILE_SYMBOL)
+
+
+def screen_footnote(policy: Policy) -> str | None:
+    """The line under a board table or chart explaining the "<5" mark; None when nothing is hidden."""
+    if not policy.controlled:
+        return None
+    if policy.method == "round5":
+        return rule_text(policy)
+    return t("disclosure.screen_footnote", threshold=policy.threshold)

@@ -1,0 +1,269 @@
+"""Every setting the product has, declared once with its default and a line of help.
+
+Values come from a TOML file (`data/settings.toml`, or the file named by `DASHBOARD_SETTINGS`), with
+`DASHBOARD_DATA` overriding the export folder. A bad value is reported with its key and the problem,
+so a partnership's administrator can fix the file without reading code.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import Field, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from dashboard.core.errors import UserError
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SETTINGS_FILE = ROOT / "data" / "settings.toml"
+SAMPLE_DIR = ROOT / "data" / "sample"
+DEFAULT_CACHE_DIR = (
+    Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "hscp-dashboard"
+)
+
+
+def _s(key: str, help: str, **kw: Any) -> Any:  # noqa: A002 - "help" reads best here
+    return field(metadata={"key": key, "help": help}, **kw)
+
+
+@dataclass(frozen=True)
+class Settings:
+    # where data lives
+    data: Path | None = _s(
+        "data.path", "The partnership's export folder. Empty: the embedded sample.", default=None
+    )
+    cache_dir: Path = _s(
+        "data.cache_dir",
+        "Where the validated cache databases are kept (never inside the export folder).",
+        default=DEFAULT_CACHE_DIR,
+    )
+    options_dir: Path = _s(
+        "data.options_dir",
+        "Where zoning options designed in the app are saved (never inside the export folder).",
+        default=DEFAULT_CACHE_DIR / "options",
+    )
+    notes_dir: Path = _s(
+        "data.notes_dir",
+        "Where the contract review's learning log is kept (never inside the export folder).",
+        default=DEFAULT_CACHE_DIR / "notes",
+    )
+    # whose figures
+    partnership: str | None = _s(
+        "partnership.name",
+        "The home partnership. Empty: the first partnership by name.",
+        default=None,
+    )
+    comparators: tuple[str, ...] = _s(
+        "partnership.comparators",
+        "Peer partnerships for the peer average. Empty: every other partnership in the export.",
+        default=(),
+    )
+    benchmark_file: Path | None = _s(
+        "partnership.benchmark_file",
+        "A CSV of published peer figures to use instead of record-level peers (docs/figures.md).",
+        default=None,
+    )
+    framework_file: Path = _s(
+        "partnership.framework_file",
+        "The outcome framework: outcomes, indicators and the domain crosswalk.",
+        default=ROOT / "data" / "framework" / "scotland.toml",
+    )
+    language: str = _s("partnership.language", "Language of the strings file.", default="en")
+    # who sees what
+    audience: str = _s(
+        "disclosure.audience",
+        "board (suppressed, no free text) or internal (the partnership's own analysts).",
+        default="board",
+    )
+    disclosure_threshold: int = _s(
+        "disclosure.threshold", "Counts from 1 to this minus 1 are suppressed.", default=5
+    )
+    disclosure_method: str = _s(
+        "disclosure.method", "suppress (primary and secondary) or round5 (base-5 rounding).",
+        default="suppress",
+    )  # fmt: skip
+    name_providers: bool = _s(
+        "disclosure.name_providers", "Name providers to a board audience.", default=False
+    )
+    sign_in_required: bool = _s(
+        "access.sign_in_required",
+        "Ask everyone to sign in with the partnership's single sign-on (OpenID Connect) first.",
+        default=False,
+    )
+    # targets and judgement
+    targets: Mapping[str, float] = _s(
+        "targets", "Targets by indicator id (e.g. no2_attainment = 0.75).", default_factory=dict
+    )
+    series_months: int = _s(
+        "outcomes.series_months",
+        "Months of history an outcome trend shows, back from the period's end.",
+        default=36,
+    )
+    run_out_lag_weeks: int = _s(
+        "spend.run_out_lag_weeks",
+        "Spend is paid in arrears: periods ending within this many weeks of the extract are provisional.",
+        default=8,
+    )
+    budget_band: tuple[float, float] = _s(
+        "spend.utilisation_band", "Budget utilisation judged good inside this band.",
+        default=(0.95, 1.05),
+    )  # fmt: skip
+    spc_run_len: int = _s(
+        "spc.run_len", "Points on one side of the centre that make a run.", default=7
+    )
+    spc_trend_len: int = _s(
+        "spc.trend_len", "Points all rising or all falling that make a trend.", default=7
+    )
+    spc_min_points: int = _s(
+        "spc.min_points", "Fewer points than this get trial limits and a warning.", default=12
+    )
+    spc_rebase_dates: tuple[str, ...] = _s(
+        "spc.rebase_dates", "Dates (YYYY-MM-DD) where SPC limits start afresh.", default=()
+    )
+    spc_annotations: Mapping[str, str] = _s(
+        "spc.annotations", "Dated notes shown on every SPC chart (date = text).",
+        default_factory=dict,
+    )  # fmt: skip
+    # zones
+    viability_floor_hours: float | None = _s(
+        "zones.viability_floor_hours",
+        "Smallest weekly hours a viable zone should have. Empty: no floor.",
+        default=None,
+    )
+    zone_links: tuple[tuple[str, str], ...] = _s(
+        "zones.extra_links", "Extra neighbour pairs of area codes (ferry or bridge links).",
+        default=(),
+    )  # fmt: skip
+    zone_balance_weight: float = _s(
+        "zones.balance_weight", "Weight of balance of hours in zone design.", default=1.0
+    )
+    zone_travel_weight: float = _s(
+        "zones.travel_weight", "Weight of the travel proxy in zone design.", default=5.0
+    )
+    zone_nearest_centroids: int = _s(
+        "zones.nearest_centroids",
+        "Without polygons, an area's neighbours are its this many nearest centroids.",
+        default=4,
+    )
+    zone_design_time_limit_s: float = _s(
+        "zones.design_time_limit_s", "Longest a zone design may search, in seconds.", default=15.0
+    )
+    # emerging needs
+    emerging_fdr: float = _s(
+        "emerging.false_discovery_rate", "Share of false alarms tolerated among signals.",
+        default=0.05,
+    )  # fmt: skip
+    emerging_min_ratio: float = _s(
+        "emerging.min_rate_ratio", "Smallest rate ratio worth calling a signal.", default=1.2
+    )
+    emerging_spc_min_mean: float = _s(
+        "emerging.spc_min_mean",
+        "An SPC special cause only counts on a cell averaging at least this many events a quarter before.",
+        default=5.0,
+    )
+    # the machine
+    warm_pages: bool = _s(
+        "app.warm_pages",
+        "Work out the home partnership's pages in the background when an extract opens.",
+        default=True,
+    )
+    duckdb_threads: int = _s("duckdb.threads", "Threads DuckDB may use.", default=2)
+    duckdb_memory_limit: str = _s(
+        "duckdb.memory_limit", "Memory DuckDB may use before spilling to disk.", default="2GB"
+    )
+    basemap_url: str | None = _s(
+        "map.basemap_url", "A map tile style URL. Empty: no basemap (no calls to the internet).",
+        default=None,
+    )  # fmt: skip
+
+    @property
+    def data_dir(self) -> Path:
+        return self.data or SAMPLE_DIR
+
+
+SETTINGS = {f.metadata["key"]: f for f in fields(Settings)}
+
+_CHOICES = {"audience": ("board", "internal"), "disclosure_method": ("suppress", "round5")}
+
+
+def _flatten(raw: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        full = f"{prefix}{key}"
+        if full == "targets" or full == "spc.annotations":
+            out[full] = value
+        elif isinstance(value, dict):
+            out.update(_flatten(value, f"{full}."))
+        else:
+            out[full] = value
+    return out
+
+
+def _coerce(f: Field, key: str, value: Any) -> Any:
+    """Check a value from the file against the setting's declared type; say what is wrong."""
+    kind = str(f.type).replace(" | None", "")
+    optional = " | None" in str(f.type)
+    problem = None
+    if optional and value == "":
+        return None
+    if kind == "bool":
+        problem = None if isinstance(value, bool) else "should be true or false"
+    elif kind == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        problem = None if ok else "should be a whole number, 0 or more"
+    elif kind == "float":
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        problem = None if ok else "should be a number"
+        value = float(value) if ok else value
+    elif kind == "Path":
+        problem = None if isinstance(value, str) else "should be a folder or file path in quotes"
+        value = Path(value).expanduser() if isinstance(value, str) else value
+    elif kind.startswith("tuple"):
+        problem = None if isinstance(value, list) else "should be a list in square brackets"
+        if isinstance(value, list):
+            value = tuple(tuple(v) if isinstance(v, list) else v for v in value)
+    elif kind.startswith("Mapping"):
+        numbers = "float" in kind
+        ok = isinstance(value, dict) and (
+            not numbers
+            or all(isinstance(v, int | float) and not isinstance(v, bool) for v in value.values())
+        )
+        problem = (
+            None if ok else "should be a table of name = value" + (" numbers" if numbers else "")
+        )
+    elif not isinstance(value, str):
+        problem = "should be text in quotes"
+    if problem is None and f.name in _CHOICES and value not in _CHOICES[f.name]:
+        problem = f"should be one of {', '.join(_CHOICES[f.name])}"
+    if problem:
+        raise UserError(f"Settings: '{key}' {problem}; got {value!r}.")
+    return value
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from the settings file, then the environment (`DASHBOARD_DATA`)."""
+    environ = os.environ if environ is None else environ
+    path = Path(environ.get("DASHBOARD_SETTINGS") or DEFAULT_SETTINGS_FILE)
+    raw: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise UserError(f"Settings file {path} cannot be read: {exc}") from exc
+    elif "DASHBOARD_SETTINGS" in environ:
+        raise UserError(f"Settings file {path} (DASHBOARD_SETTINGS) does not exist.")
+    values: dict[str, Any] = {}
+    for key, value in _flatten(raw).items():
+        if key not in SETTINGS:
+            raise UserError(f"Settings: '{key}' is not a setting; see README for the list.")
+        f = SETTINGS[key]
+        values[f.name] = _coerce(f, key, value)
+    for name, value in values.items():  # relative paths are relative to the settings file
+        if isinstance(value, Path) and not value.is_absolute():
+            values[name] = path.parent / value
+    settings = Settings(**values)
+    if environ.get("DASHBOARD_DATA"):
+        settings = replace(settings, data=Path(environ["DASHBOARD_DATA"]).expanduser())
+    return settings

@@ -1,0 +1,386 @@
+"""Who is being left behind: carers' outcomes, and attainment, unmet need and SDS choice by
+deprivation, rurality, age, sex and client group, each with its denominator and a 95 % interval so
+a board can tell a real gap from chance (docs/evaluation.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard.core import disclosure
+from dashboard.core.contract import CARER_DOMAINS
+from dashboard.core.disclosure import Policy
+from dashboard.core.intervals import garwood, wilson
+from dashboard.core.page import PageData, View, policy_for
+from dashboard.core.palette import DARK_BLUE, TURQUOISE
+from dashboard.core.periods import Period, add_months
+from dashboard.core.query import run
+from dashboard.core.settings import Settings
+from dashboard.core.strings import t
+from dashboard.extract.export import Export
+from dashboard.outcomes.attainment import (
+    attainment,
+    attainments,
+    rate,
+    series_periods,
+    split_periods,
+)
+from dashboard.spc.chart import spc_figure
+from dashboard.spc.xmr import reading, xmr
+
+EQUITY_BREAKDOWNS = ("deprivation_decile", "urban_rural", "age_band", "sex", "client_group")
+PER = 1000  # unmet need is per 1,000 population
+DEFAULT_GAP_MIN_DENOMINATOR = 10  # smaller groups are left out of the "largest gap" sentence
+DEFAULT_CARER_TREND_MONTHS = 36  # months of carers' attainment history, ending with the period
+
+
+# --- intervals ------------------------------------------------------------------------------------
+
+
+def with_rate_interval(
+    df: pl.DataFrame, count: str, population: str, per: int = PER
+) -> pl.DataFrame:
+    """`per_1000` and its Garwood interval; null where there is no population to divide by."""
+    bounds = [
+        garwood(c, p / per) if p else (None, None)
+        for c, p in zip(df[count].to_list(), df[population].to_list(), strict=True)
+    ]
+    return df.with_columns(
+        (pl.col(count) / pl.col(population) * per).alias("per_1000"),
+        pl.Series("per_1000_low", [b[0] for b in bounds], dtype=pl.Float64),
+        pl.Series("per_1000_high", [b[1] for b in bounds], dtype=pl.Float64),
+    )
+
+
+def with_wilson(df: pl.DataFrame, numerator: str, denominator: str, name: str) -> pl.DataFrame:
+    low, high = wilson(numerator, denominator)
+    return df.with_columns(
+        rate(numerator, denominator).alias(name),
+        low.alias(f"{name}_low"),
+        high.alias(f"{name}_high"),
+    )
+
+
+def _interval_rates(name: str, numerator: str, denominator: str) -> dict[str, tuple[str, str]]:
+    """A rate and its interval ends are hidden together: either end gives the rate away."""
+    return {c: (numerator, denominator) for c in (name, f"{name}_low", f"{name}_high")}
+
+
+# --- equity tables --------------------------------------------------------------------------------
+
+
+def in_group_order(df: pl.DataFrame) -> pl.DataFrame:
+    """Each breakdown's groups in their own order, deciles and classes 1, 2 … 10 rather than as
+    text (1, 10, 2 …); breakdowns, and rows within a group, stay in the order they came."""
+    first_seen = pl.col("_row").min().over("breakdown")
+    numeric = pl.col("group").cast(pl.Int64, strict=False)
+    return (
+        df.with_row_index("_row")
+        .sort(first_seen, numeric, pl.col("group"), nulls_last=True, maintain_order=True)
+        .drop("_row")
+    )
+
+
+def attainment_table(
+    export: Export, view: View, policy: Policy, settings: Settings
+) -> pl.DataFrame:
+    counted = attainments(
+        export.cursor(),
+        partnerships=[view.partnership],
+        periods=[view.p],
+        bys=EQUITY_BREAKDOWNS,
+        filters=view.filters,
+        framework_file=settings.framework_file,
+    )
+    frames = [
+        counted[b].select(
+            pl.lit(b).alias("breakdown"),
+            pl.col("grp").alias("group"),
+            "met",
+            "denominator",
+            "reviewed",
+            "due",
+        )
+        for b in EQUITY_BREAKDOWNS
+    ]
+    df = with_wilson(pl.concat(frames), "met", "denominator", "rate")
+    protected = disclosure.protect(
+        df.with_columns(rate("reviewed", "due").alias("coverage")),
+        policy,
+        counts=["met", "denominator", "reviewed", "due"],
+        rates={**_interval_rates("rate", "met", "denominator"), "coverage": ("reviewed", "due")},
+    )
+    return in_group_order(protected)
+
+
+def unmet_table(export: Export, view: View, policy: Policy) -> pl.DataFrame:
+    df = run(
+        export.cursor(), "equity_requests", partnership=view.partnership, start=view.p.start,
+        end=view.p.end, locality=view.filters.locality, client_group=view.filters.client_group,
+    ).rename({"grp": "group"})  # fmt: skip
+    protected = disclosure.protect(
+        with_rate_interval(df, "requests", "population"),
+        policy,
+        counts=["requests", "population"],
+        rates=_interval_rates("per_1000", "requests", "population"),
+    )
+    return in_group_order(protected)
+
+
+def sds_mix_table(export: Export, view: View, policy: Policy) -> pl.DataFrame:
+    df = run(
+        export.cursor(), "equity_sds_mix", partnership=view.partnership, as_at=view.p.end,
+        **view.filters.params(),
+    ).rename({"grp": "group"})  # fmt: skip
+    protected = disclosure.protect(
+        with_wilson(df, "people_option", "people", "share"),
+        policy,
+        counts=["people_option", "people"],
+        rates=_interval_rates("share", "people_option", "people"),
+    )
+    return in_group_order(protected)
+
+
+def largest_gap(
+    table: pl.DataFrame, min_denominator: int = DEFAULT_GAP_MIN_DENOMINATOR
+) -> dict | None:
+    """The breakdown whose highest and lowest shown attainment rates are furthest apart, over
+    groups with at least `min_denominator` outcomes (a rate on a handful is mostly noise)."""
+    shown = table.filter(
+        pl.col("rate").is_not_null(), pl.col("denominator").fill_null(0) >= min_denominator
+    )
+    best = None
+    for (breakdown,), rows in shown.group_by("breakdown", maintain_order=True):
+        if rows.height < 2:
+            continue
+        high, low = rows.sort("rate").row(-1, named=True), rows.sort("rate").row(0, named=True)
+        gap = high["rate"] - low["rate"]
+        if best is None or gap > best["gap"]:
+            overlap = low["rate_high"] >= high["rate_low"]
+            best = {"breakdown": breakdown, "high": high, "low": low, "gap": gap,
+                    "overlap": overlap}  # fmt: skip
+    return best
+
+
+def gap_sentence(gap: dict | None) -> str:
+    if gap is None:
+        return t("evaluation.gap_none")
+    return t(
+        "evaluation.gap_overlap" if gap["overlap"] else "evaluation.gap_real",
+        breakdown=t(f"evaluation.by_{gap['breakdown']}"),
+        high_group=gap["high"]["group"],
+        high=gap["high"]["rate"] * 100,
+        low_group=gap["low"]["group"],
+        low=gap["low"]["rate"] * 100,
+        points=gap["gap"] * 100,
+    )
+
+
+def interval_chart(
+    table: pl.DataFrame, breakdown: str, value: str, *, title: str, y_title: str, percent: bool
+) -> go.Figure:
+    """Each shown group's figure as a marker with its 95 % interval as an error bar; hidden groups
+    are left out (the table says why), so no bar can be read back into a suppressed count."""
+    rows = in_group_order(
+        table.filter(pl.col("breakdown") == breakdown, pl.col(value).is_not_null())
+    )
+    scale = 100 if percent else 1
+    mid = rows[value] * scale
+    fig = go.Figure(
+        go.Scatter(
+            x=rows["group"].to_list(),
+            y=mid.to_list(),
+            mode="markers",
+            marker={"color": DARK_BLUE, "size": 10, "symbol": "diamond"},
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "color": TURQUOISE,
+                "array": (rows[f"{value}_high"] * scale - mid).to_list(),
+                "arrayminus": (mid - rows[f"{value}_low"] * scale).to_list(),
+            },  # fmt: skip
+            name=y_title,
+        )
+    )
+    fig.update_layout(
+        title=title, xaxis_title=t(f"evaluation.by_{breakdown}"), yaxis_title=y_title,
+        xaxis={"type": "category"}, showlegend=False,
+    )  # fmt: skip
+    return fig
+
+
+def _spread_title(table: pl.DataFrame, breakdown: str, value: str, key: str, percent: bool) -> str:
+    rows = table.filter(pl.col("breakdown") == breakdown, pl.col(value).is_not_null()).sort(value)
+    if rows.height < 2:
+        return t("evaluation.chart_too_few", measure=t(f"evaluation.measure_{key}"),
+                 breakdown=t(f"evaluation.by_{breakdown}"))  # fmt: skip
+    scale = 100 if percent else 1
+    return t(
+        f"evaluation.chart_spread_{key}",
+        breakdown=t(f"evaluation.by_{breakdown}"),
+        low=rows[value][0] * scale, low_group=rows["group"][0],
+        high=rows[value][-1] * scale, high_group=rows["group"][-1],
+    )  # fmt: skip
+
+
+def equity_page(
+    export: Export,
+    settings: Settings,
+    view: View,
+    min_denominator: int = DEFAULT_GAP_MIN_DENOMINATOR,
+) -> PageData:
+    """Attainment, unmet need and SDS option mix by group, with intervals and the largest gap."""
+    policy = policy_for(settings)
+    page = PageData("equity", view)
+    page.tables["attainment"] = attainment_table(export, view, policy, settings)
+    page.tables["unmet_need"] = unmet_table(export, view, policy)
+    page.tables["sds_mix"] = sds_mix_table(export, view, policy)
+    page.sentences.append(gap_sentence(largest_gap(page.tables["attainment"], min_denominator)))
+    if not export.present("home_care_requests"):
+        page.sentences.append(t("evaluation.no_requests"))
+    for b in EQUITY_BREAKDOWNS:
+        for key, table, value, percent in (
+            ("attainment", page.tables["attainment"], "rate", True),
+            ("unmet", page.tables["unmet_need"], "per_1000", False),
+        ):
+            title = _spread_title(table, b, value, key, percent)
+            page.charts[f"{key}_{b}"] = {
+                "figure": interval_chart(
+                    table,
+                    b,
+                    value,
+                    title=title,
+                    percent=percent,
+                    y_title=t(f"evaluation.axis_{key}"),
+                ),  # fmt: skip
+                "alt": t("evaluation.alt_interval", title=title),
+            }
+    page.definitions = [(t(f"evaluation.def_{k}_term"), t(f"evaluation.def_{k}"))
+                        for k in ("equity_attainment", "unmet_rate", "sds_mix", "largest_gap")]  # fmt: skip
+    return page
+
+
+# --- carers ---------------------------------------------------------------------------------------
+
+
+def carer_counts(df: pl.DataFrame) -> pl.DataFrame:
+    """Per period, the counts summed over the carer domains (each outcome has one domain)."""
+    counts = ["met", "partly_met", "denominator", "due", "reviewed"]
+    return (
+        df.filter(pl.col("grp").is_in(CARER_DOMAINS))
+        .group_by("p", "period", "period_start", "period_end")
+        .agg(pl.col(c).sum() for c in counts)
+        .sort("p")
+    )
+
+
+def carers_page(
+    export: Export,
+    settings: Settings,
+    view: View,
+    trend_months: int = DEFAULT_CARER_TREND_MONTHS,
+) -> PageData:
+    """Unpaid carers' own outcomes (every carer_* domain): attainment, review coverage, trend."""
+    policy = policy_for(settings)
+    page = PageData("carers", view)
+    common = {"partnerships": [view.partnership], "by": "domain", "filters": view.filters,
+              "framework_file": settings.framework_file}  # fmt: skip
+    months, quarters = _trend_periods(view.p.end, trend_months, policy)
+    domains, monthly, quarterly = split_periods(
+        attainment(export.cursor(), periods=[view.p, *months, *quarters], **common),
+        1, len(months), len(quarters),
+    )  # fmt: skip
+    grid = pl.DataFrame({"grp": list(CARER_DOMAINS)})
+    counts = ["met", "partly_met", "denominator", "due", "reviewed"]
+    by_domain = grid.join(domains.select("grp", *counts), on="grp", how="left").with_columns(
+        pl.col(c).fill_null(0) for c in counts
+    )
+    total = by_domain.select(pl.lit("all").alias("grp"), *(pl.col(c).sum() for c in counts))
+    table = pl.concat([by_domain, total.select(by_domain.columns)]).with_columns(
+        pl.col("grp").replace_strict({d: t(f"evaluation.domain_{d}") for d in CARER_DOMAINS},
+                                     default=t("evaluation.all_carer_domains")).alias("domain"),
+        (pl.col("grp") == "all").alias("is_total"),
+    )  # fmt: skip
+    table = with_wilson(table, "met", "denominator", "rate").with_columns(
+        rate("partly_met", "denominator").alias("partly_met_rate"),
+        rate("reviewed", "due").alias("coverage"),
+    )
+    page.tables["domains"] = disclosure.protect(
+        table.select("domain", *counts, "rate", "rate_low", "rate_high", "partly_met_rate",
+                     "coverage", "is_total"),  # fmt: skip
+        policy,
+        counts=counts,
+        rates={**_interval_rates("rate", "met", "denominator"),
+               "partly_met_rate": ("partly_met", "denominator"), "coverage": ("reviewed", "due")},
+        total_flag="is_total",
+    )  # fmt: skip
+    overall = page.tables["domains"].filter(pl.col("is_total")).row(0, named=True)
+    page.sentences.append(_carers_summary(overall, policy))
+    _carer_trend(page, settings, policy, monthly, quarterly)
+    page.definitions = [(t("evaluation.def_carers_term"), t("evaluation.def_carers"))]
+    return page
+
+
+def _carers_summary(row: dict, policy: Policy) -> str:
+    """The headline in words; a hidden figure is said to be hidden, never guessed at."""
+    if row["denominator"] == 0:
+        return t("evaluation.carers_none")
+    if row["rate"] is None or row["coverage"] is None:
+        return t("evaluation.carers_hidden", threshold=policy.threshold)
+    return t(
+        "evaluation.carers_summary", rate=row["rate"] * 100, met=row["met"],
+        denominator=row["denominator"], coverage=row["coverage"] * 100,
+    )  # fmt: skip
+
+
+def _trend_periods(end: date, months: int, policy: Policy) -> tuple[list[Period], list[Period]]:
+    """The trend's months ending with P's month, and their quarters when a board may need them
+    (disclosure falls back to quarters only under control)."""
+    start = add_months(date(end.year, end.month, 1), 1 - months)
+    quarters = series_periods(start, end, "quarter") if policy.controlled else []
+    return series_periods(start, end, "month"), quarters
+
+
+def _series(counted: pl.DataFrame) -> pl.DataFrame:
+    return carer_counts(counted).with_columns(rate("met", "denominator").alias("rate"))
+
+
+def _carer_trend(
+    page: PageData, settings: Settings, policy: Policy, monthly: pl.DataFrame,
+    quarterly: pl.DataFrame,
+) -> None:  # fmt: skip
+    monthly, quarterly = _series(monthly), _series(quarterly)
+    grain, shown, note = disclosure.series_grain(
+        monthly, quarterly, policy, denominator="denominator", numerator="met"
+    )
+    if note:
+        page.sentences.append(note)
+    if shown is None or shown.height == 0 or shown["rate"].null_count() == shown.height:
+        page.sentences.append(t("evaluation.carers_no_trend"))
+        return
+    shown = shown.filter(pl.col("rate").is_not_null())
+    result = xmr(
+        shown["rate"].to_list(), direction="increase", run_len=settings.spc_run_len,
+        trend_len=settings.spc_trend_len, min_points=settings.spc_min_points,
+    )  # fmt: skip
+    periods = t(f"evaluation.grain_{grain}")
+    title = reading(result, t("evaluation.carers_measure"), "%", periods)
+    page.sentences.append(title)
+    page.charts["trend"] = {
+        "figure": spc_figure(
+            result,
+            title=title,
+            y_title=t("evaluation.axis_attainment"),
+            dates=shown["period"].to_list(),
+        ),  # fmt: skip
+        "alt": t("evaluation.alt_trend", title=title, n=shown.height, grain=periods),
+        "result": result,
+    }
+    page.tables["trend"] = disclosure.protect(
+        shown.select("period", "met", "denominator", "rate"),
+        policy,
+        counts=["met", "denominator"],
+        rates={"rate": ("met", "denominator")},
+    )

@@ -1,0 +1,636 @@
+"""The figures behind the two outcome pages: outcome trends (for analysts and boards) and the
+national outcomes summary (the board cover).
+
+Counting lives in dashboard.outcomes and dashboard.indicators, judging in dashboard.spc and hiding in
+dashboard.disclosure; this module only chooses the periods, asks for each series in one call, and
+turns the answers into protected tables, SPC charts, icons and plain sentences. The figures it adds
+beyond metrics.md are defined in docs/pages.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard.core import palette, query
+from dashboard.core.disclosure import Policy, flag, protect, series_grain
+from dashboard.core.framework import Framework, load_framework
+from dashboard.core.intervals import wilson
+from dashboard.core.page import PageData, View, policy_for
+from dashboard.core.periods import add_months
+from dashboard.core.settings import Settings
+from dashboard.core.strings import t
+from dashboard.extract.export import Export
+from dashboard.outcomes.attainment import (
+    Grain,
+    attainment,
+    attainments,
+    distance_travelled,
+    series_periods,
+    split_periods,
+)
+from dashboard.outcomes.indicators import (
+    DEFAULT_GAP_TARGET,
+    GAP_ID,
+    SPEND_IDS,
+    attainment_json,
+    indicator_json,
+    indicator_series,
+    indicator_table,
+    read_benchmark,
+)
+from dashboard.spc.chart import spc_figure
+from dashboard.spc.icons import ASSURANCE_ICONS, assurance_icon, variation_icon
+from dashboard.spc.xmr import Annotation, band_assurance, format_value, latest, reading, xmr
+
+DEFAULT_SERIES_MONTHS = 36  # a trend shows at most this many months back from the period's end
+OVERALL_TARGET_KEY = "overall_attainment"  # settings.targets key for all outcomes together
+DEFAULT_BREAKDOWN = "national_outcome"
+BREAKDOWNS = (
+    "national_outcome", "domain", "locality", "client_group", "service_type", "sds_option",
+    "deprivation_decile", "urban_rural", "age_band", "sex",
+)  # fmt: skip
+BUDGET_ID = "no9_budget_utilisation"
+ATTAINMENT_COUNTS = ["met", "partly_met", "not_met", "denominator", "due", "reviewed"]
+INDICATOR_FIELDS = ("value", "year_earlier", "peer_average", "target", "gap")
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """One SPC chart of a rate: `figure` is None when disclosure control forbids drawing it (then
+    `note` says why). `table` names its protected frame in the page's tables."""
+
+    table: str
+    figure: go.Figure | None
+    alt: str
+    reading: str | None
+    note: str | None
+    variation_icon: str | None
+    assurance_icon: str | None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BarChart:
+    table: str
+    figure: go.Figure
+    alt: str
+
+
+@dataclass(frozen=True)
+class Icons:
+    """The summary icons of one indicator's monthly series (spc_icons names; None: no icon)."""
+
+    variation: str | None
+    assurance: str | None
+
+
+# --- small pieces of arithmetic ------------------------------------------------------------------
+
+
+def series_start(first: date | None, end: date, months: int = DEFAULT_SERIES_MONTHS) -> date:
+    """First day of a trend ending at `end`: the data's first month, or `months` back if later."""
+    window = add_months(date(end.year, end.month, 1), -(months - 1))
+    return window if first is None else max(window, date(first.year, first.month, 1))
+
+
+def point_index(starts: Sequence[date], ends: Sequence[date], day: date) -> int | None:
+    """The index of the point whose period holds `day`; None when the series does not."""
+    return next(
+        (i for i, (s, e) in enumerate(zip(starts, ends, strict=True)) if s <= day <= e), None
+    )
+
+
+def rebase_indexes(starts: Sequence[date], ends: Sequence[date], days: Sequence[str]) -> list[int]:
+    """settings.spc_rebase_dates as point indexes: limits start afresh at the point holding each
+    date; a date outside the series is ignored."""
+    found = (point_index(starts, ends, date.fromisoformat(d)) for d in days)
+    return sorted({i for i in found if i is not None})
+
+
+def annotations_at(
+    starts: Sequence[date], ends: Sequence[date], notes: Mapping[str, str]
+) -> list[Annotation]:
+    """settings.spc_annotations placed on the point holding each date; others are not drawn."""
+    out = []
+    for day, text in sorted(notes.items()):
+        i = point_index(starts, ends, date.fromisoformat(day))
+        if i is not None:
+            out.append(Annotation(i, text))
+    return out
+
+
+def share_phrase(value: float) -> str:
+    """A rate as a board reader says it: "About 7 in 10", "Nearly all", "None of the"."""
+    tenths = math.floor(value * 10 + 0.5)
+    if value >= 1:
+        return t("outcome_pages.share_all")
+    if value <= 0:
+        return t("outcome_pages.share_none")
+    if tenths >= 10:
+        return t("outcome_pages.share_nearly_all")
+    if tenths == 0:
+        return t("outcome_pages.share_under_one")
+    return t("outcome_pages.share_tenths", n=tenths)
+
+
+def format_indicator(value: float | None, unit: str, *, difference: bool = False) -> str | None:
+    """An indicator figure in its unit; `difference` for a gap (a rate's gap is in points)."""
+    if value is None:
+        return None
+    if unit == "rate":
+        if difference:
+            return t("outcome_pages.points", value=value * 100)
+        return format_value(value, "%")
+    if unit == "percentage_points":
+        return t("outcome_pages.points", value=value)
+    return t("outcome_pages.per_100_signed" if difference else "outcome_pages.per_100", value=value)
+
+
+# --- shared inputs -------------------------------------------------------------------------------
+
+
+def _window(export: Export, view: View, months: int) -> date:
+    first = query.run(export.cursor(), "web_data_span")["first_date"][0]
+    return series_start(first, view.p.end, months)
+
+
+def trimmed(df: pl.DataFrame) -> pl.DataFrame:
+    """From the first period with a reviewed outcome: months before any review are not a signal,
+    and for a board they would push the whole series to a coarser grain for nothing."""
+    started = (pl.col("denominator") > 0).cum_max()
+    return df.filter(started)
+
+
+def spc_options(settings: Settings, df: pl.DataFrame) -> dict:
+    starts, ends = df["period_start"].to_list(), df["period_end"].to_list()
+    return {
+        "trend_len": settings.spc_trend_len,
+        "run_len": settings.spc_run_len,
+        "min_points": settings.spc_min_points,
+        "rebase_at": rebase_indexes(starts, ends, settings.spc_rebase_dates),
+        "annotations": annotations_at(starts, ends, settings.spc_annotations),
+    }
+
+
+def _group_labels(by: str, groups: list[str | None], framework: Framework) -> list[str]:
+    if by == "national_outcome":
+        names = {str(o.number): f"{o.number} {o.label}" for o in framework.outcomes}
+    elif by == "domain":
+        names = {d.code: d.label for d in framework.domains}
+    else:
+        names = {}
+    keyed = {"sds_option": "group_sds", "deprivation_decile": "group_decile",
+             "urban_rural": "group_urban_rural"}  # fmt: skip
+
+    def label(g: str | None) -> str:
+        if g is None:
+            return t("outcome_pages.group_unknown")
+        if g in names:
+            return names[g]
+        if by in keyed:
+            return t(f"outcome_pages.{keyed[by]}", value=g)
+        return g.replace("_", " ").capitalize() if by != "locality" else g
+
+    return [label(g) for g in groups]
+
+
+# --- outcome trends ------------------------------------------------------------------------------
+
+
+def _trend_title(point: dict, measure: str, period_label: str) -> str:
+    """The finding in the title: the latest rate and whether it is a signal."""
+    kind = "no_limits" if point["upl"] is None else point["variation"]
+    value = format_value(point["value"], "%")
+    return t(f"outcome_pages.trend_title_{kind}", measure=measure, value=value, period=period_label)
+
+
+def _trend(
+    monthly: pl.DataFrame,
+    quarterly: pl.DataFrame,
+    *,
+    measure: str,
+    numerator: str,
+    direction: str,
+    target: float | None,
+    settings: Settings,
+    policy: Policy,
+) -> tuple[TrendChart, pl.DataFrame | None]:
+    """One rate's SPC chart at the finest grain disclosure allows, and its protected table."""
+    name = t(f"outcome_pages.measure_{measure}")
+    grain, frame, note = series_grain(
+        monthly, quarterly, policy, denominator="denominator", numerator=numerator
+    )
+    if frame is None or frame.is_empty():
+        note = note or t("outcome_pages.trend_title_empty", measure=name)
+        return TrendChart(measure, None, note, None, note, None, None), None
+    table = protect(
+        frame.select("period", numerator, "denominator", measure, "due", "reviewed", "coverage"),
+        policy,
+        counts=[numerator, "denominator", "due", "reviewed"],
+        rates={measure: (numerator, "denominator"), "coverage": ("reviewed", "due")},
+    )
+    drawn = frame.filter(pl.col(measure).is_not_null())  # a period with no review has no rate
+    result = xmr(
+        drawn[measure].to_list(),
+        direction=direction,
+        target=target,
+        **spc_options(settings, drawn),
+    )
+    periods = t(f"outcome_pages.periods_{grain}")
+    point = latest(result)
+    title = _trend_title(point, name, drawn["period"][point["index"]])
+    figure = spc_figure(
+        result,
+        title=title,
+        y_title=t("outcome_pages.axis_rate", measure=name),
+        dates=drawn["period"].to_list(),
+        x_title=t(f"outcome_pages.axis_{grain}"),
+    )
+    alt = t(
+        "outcome_pages.alt_trend",
+        measure=name,
+        n=drawn.height,
+        periods=periods,
+        centre=format_value(result.centre, "%") or t("outcome_pages.none"),
+    )
+    chart = TrendChart(
+        table=measure,
+        figure=figure,
+        alt=alt,
+        reading=reading(result, name, "%", periods),
+        note=note,
+        variation_icon=variation_icon(result) if drawn.height else None,
+        assurance_icon=assurance_icon(result),
+        warnings=tuple(w.message for w in result.warnings),
+    )
+    return chart, table
+
+
+def _series(
+    export: Export, settings: Settings, view: View, start: date, grains: Sequence[Grain]
+) -> list[pl.DataFrame]:
+    """The attainment series at each grain, counted in one query and each trimmed."""
+    lists = [series_periods(start, view.p.end, g) for g in grains]
+    df = attainment(
+        export.cursor(),
+        partnerships=[view.partnership],
+        periods=[p for ps in lists for p in ps],
+        filters=view.filters,
+        framework_file=settings.framework_file,
+    )
+    return [trimmed(part) for part in split_periods(df, *map(len, lists))]
+
+
+def _breakdown_frame(
+    export: Export, settings: Settings, view: View, by: str, policy: Policy
+) -> pl.DataFrame:
+    """Attainment by `by` for P with its total row ("All"), protected together, with 95% Wilson
+    intervals declared as rates of met ÷ denominator so they are hidden with the rate."""
+    common = {
+        "partnerships": [view.partnership],
+        "periods": [view.p],
+        "filters": view.filters,
+        "framework_file": settings.framework_file,
+    }
+    con = export.cursor()
+    counted = attainments(con, **common, bys=(by, "all"))
+    groups = counted[by].with_columns(is_total=pl.lit(False))
+    total = counted["all"].with_columns(is_total=pl.lit(True), grp=pl.lit(None))
+    framework = load_framework(settings.framework_file)
+    both = pl.concat([groups, total.select(groups.columns)])
+    labels = _group_labels(by, groups["grp"].to_list(), framework) + [t("web.all")]
+    low, high = wilson("met", "denominator")
+    frame = both.with_columns(
+        pl.Series("group", labels, dtype=pl.String), low.alias("ci_low"), high.alias("ci_high")
+    )
+    columns = ["group", *ATTAINMENT_COUNTS[:4], "rate", "ci_low", "ci_high", "partly_met_rate",
+               "due", "reviewed", "coverage", "is_total"]  # fmt: skip
+    if by == "national_outcome":
+        statements = {str(o.number): o.statement for o in framework.outcomes}
+        frame = frame.with_columns(
+            pl.col("grp").replace_strict(statements, default=None).alias("statement")
+        )
+        columns.insert(1, "statement")
+    return protect(
+        frame.select(columns),
+        policy,
+        counts=ATTAINMENT_COUNTS,
+        rates={
+            "rate": ("met", "denominator"),
+            "ci_low": ("met", "denominator"),
+            "ci_high": ("met", "denominator"),
+            "partly_met_rate": ("partly_met", "denominator"),
+            "coverage": ("reviewed", "due"),
+        },
+        parts={"denominator": ["met", "partly_met", "not_met"]},
+        total_flag="is_total",
+    )
+
+
+def _breakdown_chart(table: pl.DataFrame, by: str, view: View, policy: Policy) -> BarChart:
+    """Bars of each group's rate with its 95% interval, the rate and counts written on each bar;
+    a hidden figure is written as hidden, never drawn."""
+    rows = table.filter(~pl.col("is_total")).to_dicts()
+    shown = [r for r in rows if not r[flag("rate")] and r["rate"] is not None]
+    symbol = t("disclosure.screen_suppressed", threshold=policy.threshold)
+
+    def text(r: dict) -> str:
+        if r[flag("rate")]:
+            return t("outcome_pages.bar_hidden", symbol=symbol)
+        if r["rate"] is None:
+            return t("outcome_pages.bar_none")
+        met = symbol if r[flag("met")] else f"{r['met']:,}"
+        return t("outcome_pages.bar_text", rate=format_value(r["rate"], "%"), met=met,
+                 denominator=f"{r['denominator']:,}")  # fmt: skip
+
+    plain = [r if r in shown else dict(r, rate=None, ci_low=None, ci_high=None) for r in rows]
+    figure = go.Figure(
+        go.Bar(
+            x=[r["rate"] or 0 for r in plain],
+            y=[r["group"] for r in plain],
+            orientation="h",
+            marker={"color": palette.DARK_BLUE},
+            error_x={
+                "type": "data",
+                "array": [r["ci_high"] - r["rate"] if r["rate"] is not None else 0 for r in plain],
+                "arrayminus": [
+                    r["rate"] - r["ci_low"] if r["rate"] is not None else 0 for r in plain
+                ],  # fmt: skip
+                "color": palette.DARK_GREY,
+            },
+            text=[text(r) for r in rows],
+            textposition="outside",
+            cliponaxis=False,
+            hoverinfo="skip",
+        )
+    )
+    breakdown = t(f"outcome_pages.by_{by}").lower()
+    if shown:
+        top = max(shown, key=lambda r: r["rate"])
+        title = t("outcome_pages.bar_title", breakdown=breakdown, period=view.period,
+                  group=top["group"], rate=format_value(top["rate"], "%"))  # fmt: skip
+    else:
+        title = t("outcome_pages.bar_title_none", breakdown=breakdown, period=view.period)
+    figure.update_layout(
+        title={"text": title},
+        xaxis={
+            "title": {"text": t("outcome_pages.axis_bar")},
+            "tickformat": ".0%",
+            "range": [0, 1.15],
+        },  # fmt: skip
+        yaxis={"title": {"text": t(f"outcome_pages.by_{by}")}, "autorange": "reversed"},
+        plot_bgcolor="#ffffff",
+        height=max(300, 60 + 36 * len(rows)),
+    )
+    alt = t("outcome_pages.alt_bar", breakdown=breakdown, period=view.period,
+            shown=len(shown), hidden=sum(bool(r[flag("rate")]) for r in rows))  # fmt: skip
+    return BarChart(f"breakdown_{by}", figure, alt)
+
+
+def _add_breakdown(page: PageData, export: Export, settings: Settings, by: str) -> None:
+    policy = policy_for(settings)
+    table = _breakdown_frame(export, settings, page.view, by, policy)
+    chart = _breakdown_chart(table, by, page.view, policy)
+    page.tables[chart.table] = table
+    page.charts["breakdown"] = chart
+
+
+def _distance_table(export: Export, settings: Settings, view: View, policy: Policy) -> pl.DataFrame:
+    """Distance travelled per score tool and in total. The mean rests on the outcomes counted, so
+    it is declared as their "rate" and hidden with them; shown to 2 decimals as score points."""
+    df = distance_travelled(
+        export.cursor(), partnerships=[view.partnership], periods=[view.p], filters=view.filters
+    )
+    frame = df.select(
+        pl.when(pl.col("is_total"))
+        .then(pl.lit(t("outcome_pages.all_tools")))
+        .otherwise(pl.col("score_tool").fill_null(t("outcome_pages.tool_not_recorded")))
+        .alias("score_tool"),
+        pl.col("outcomes").cast(pl.Int64),
+        pl.col("mean").cast(pl.Float64),
+        "is_total",
+    )
+    protected = protect(
+        frame,
+        policy,
+        counts=["outcomes"],
+        rates={"mean": ("outcomes", "outcomes")},
+        total_flag="is_total" if frame.height else None,
+    )
+    return protected.with_columns(pl.col("mean").cast(pl.Decimal(12, 2)))
+
+
+def _headline(table: pl.DataFrame, view: View, policy: Policy) -> list[str]:
+    total = table.filter(pl.col("is_total")).row(0, named=True)
+    if total[flag("rate")]:
+        attained = t("outcome_pages.headline_hidden", period=view.period)
+    elif total["rate"] is None:
+        attained = t("outcome_pages.headline_none", period=view.period)
+    else:
+        attained = t("outcome_pages.headline", period=view.period,
+                     rate=format_value(total["rate"], "%"), met=total["met"],
+                     denominator=total["denominator"])  # fmt: skip
+    if total[flag("coverage")] or total["coverage"] is None:
+        covered = t("outcome_pages.coverage_hidden")
+    else:
+        covered = t("outcome_pages.coverage", rate=format_value(total["coverage"], "%"),
+                    reviewed=total["reviewed"], due=total["due"])  # fmt: skip
+    return [attained, covered]
+
+
+def _definitions(*keys: str) -> list[tuple[str, str]]:
+    return [(t(f"outcome_pages.def_{k}_term"), t(f"outcome_pages.def_{k}")) for k in keys]
+
+
+def outcome_trends_page(
+    export: Export,
+    settings: Settings,
+    view: View,
+    *,
+    months: int | None = None,
+    overall_target_key: str = OVERALL_TARGET_KEY,
+) -> PageData:
+    """Attainment and partly-met rates over time as XmR charts, the national-outcome breakdown for
+    P and distance travelled: what an analyst explores and a board reads."""
+    months = months or settings.series_months
+    policy = policy_for(settings)
+    page = PageData("outcome-trends", view)
+    start = _window(export, view, months)
+    # a board series too thin by month is drawn by quarter; internal figures never need quarters
+    if policy.controlled:
+        monthly, quarterly = _series(export, settings, view, start, ("month", "quarter"))
+    else:
+        (monthly,) = _series(export, settings, view, start, ("month",))
+        quarterly = monthly
+    specs = (
+        ("rate", "met", "increase", settings.targets.get(overall_target_key)),
+        ("partly_met_rate", "partly_met", "neutral", None),
+    )
+    for measure, numerator, direction, target in specs:
+        chart, table = _trend(monthly, quarterly, measure=measure, numerator=numerator,
+                              direction=direction, target=target, settings=settings,
+                              policy=policy)  # fmt: skip
+        page.charts[measure] = chart
+        if table is not None:
+            page.tables[measure] = table
+    _add_breakdown(page, export, settings, DEFAULT_BREAKDOWN)
+    page.sentences = _headline(page.tables[f"breakdown_{DEFAULT_BREAKDOWN}"], view, policy)
+    page.tables["distance"] = _distance_table(export, settings, view, policy)
+    page.definitions = _definitions(
+        "attainment", "partly_met", "coverage", "interval", "series", "spc", "distance"
+    )
+    return page
+
+
+@cache
+def outcome_breakdown_page(by: str) -> Callable[[Export, Settings, View], PageData]:
+    """The page function for one breakdown, named after it, so web.page_data caches each choice of
+    the breakdown selector apart without recounting the trends."""
+
+    def page_fn(export: Export, settings: Settings, view: View) -> PageData:
+        page = PageData(f"outcome-breakdown-{by}", view)
+        _add_breakdown(page, export, settings, by)
+        page.definitions = _definitions("attainment", "interval", "coverage")
+        return page
+
+    page_fn.__name__ = page_fn.__qualname__ = f"outcome_breakdown_{by}"
+    return page_fn
+
+
+# --- national outcomes ---------------------------------------------------------------------------
+
+
+def _icons(series: pl.DataFrame, settings: Settings) -> dict[str, Icons]:
+    """Variation and assurance icons of each indicator's monthly series; neutral indicators with a
+    target band (the deprivation gap, budget utilisation) are judged by `band_assurance`."""
+    targets = settings.targets
+    gap_target = targets.get(GAP_ID, DEFAULT_GAP_TARGET)
+    bands = {GAP_ID: (gap_target, gap_target), BUDGET_ID: tuple(settings.budget_band)}
+    out = {}
+    for (indicator_id,), rows in series.group_by("indicator_id", maintain_order=True):
+        drawn = rows.filter(pl.col("value").is_not_null()).sort("p")
+        if drawn.is_empty():
+            out[indicator_id] = Icons(None, None)
+            continue
+        direction = drawn["spc_direction"][0]
+        result = xmr(
+            drawn["value"].to_list(),
+            direction=direction,
+            target=None if direction == "neutral" else targets.get(indicator_id),
+            provisional=drawn["provisional"].to_list(),
+            **spc_options(settings, drawn),
+        )
+        if indicator_id in bands:
+            judged = band_assurance(result, *bands[indicator_id])
+            assurance = ASSURANCE_ICONS.get(judged) if judged else None
+        else:
+            assurance = assurance_icon(result)
+        out[indicator_id] = Icons(variation_icon(result), assurance)
+    return out
+
+
+def _line(record: dict, unit: str) -> str:
+    """The plain-language line under an indicator, from the protected record only."""
+    value = record["value"]
+    if value is None:
+        key = "line_hidden" if record.get("suppressed") else "line_none"
+        return t(f"outcome_pages.{key}")
+    indicator_id = record["id"]
+    if indicator_id == GAP_ID:
+        side = "more" if value > 0 else "less" if value < 0 else "equal"
+        return t(f"outcome_pages.line_gap_{side}", value=abs(value))
+    if unit == "rate" and indicator_id not in SPEND_IDS:
+        return t(f"outcome_pages.line_{indicator_id}", share=share_phrase(value))
+    return t(f"outcome_pages.line_{indicator_id}", value=value)
+
+
+def _indicator_frame(
+    exact_table: pl.DataFrame, records: list[dict], icons: Mapping[str, Icons], framework: Framework
+) -> pl.DataFrame:
+    """One row per indicator with its figures as text in their own units. A figure is flagged as
+    hidden where the board record (indicators.indicator_json) left out a figure that exists."""
+    exact_rows = {r["indicator_id"]: r for r in exact_table.to_dicts()}
+    outcomes = {o.number: o for o in framework.outcomes}
+    rows = []
+    for rec in records:
+        ex, unit = exact_rows[rec["id"]], rec["unit"]
+        icon = icons.get(rec["id"], Icons(None, None))
+        row = {
+            "national_outcome": rec["national_outcome"],
+            "indicator_id": rec["id"],
+            "outcome": outcomes[rec["national_outcome"]].label,
+            "indicator": rec["label"],
+            "summary": _line(rec, unit),
+            "variation": t(f"spc.icon_{icon.variation}") if icon.variation else None,
+            "assurance": t(f"spc.icon_{icon.assurance}") if icon.assurance else None,
+            "provisional": rec["provisional"],
+        }
+        for field in INDICATOR_FIELDS:
+            row[field] = format_indicator(rec[field], unit, difference=field == "gap")
+            row[flag(field)] = rec[field] is None and ex[field] is not None
+        rows.append(row)
+    schema = {"national_outcome": pl.Int64, "indicator_id": pl.String, "outcome": pl.String,
+              "indicator": pl.String,
+              **dict.fromkeys(INDICATOR_FIELDS, pl.String), "summary": pl.String,
+              "variation": pl.String, "assurance": pl.String, "provisional": pl.Boolean,
+              **{flag(f): pl.Boolean for f in INDICATOR_FIELDS}}  # fmt: skip
+    return pl.DataFrame(rows, schema=schema)
+
+
+def national_outcomes_page(
+    export: Export, settings: Settings, view: View, *, months: int | None = None
+) -> PageData:
+    """The nine national outcomes with their local indicators: value, year earlier, peer average,
+    target, gap, a plain sentence and the icons of each indicator's monthly series."""
+    months = months or settings.series_months
+    policy = policy_for(settings)
+    framework = load_framework(settings.framework_file)
+    common = {"partnership": view.partnership, "filters": view.filters,
+              "extract_date": export.extract_date, "lag_weeks": settings.run_out_lag_weeks,
+              "framework_file": settings.framework_file}  # fmt: skip
+    benchmark = read_benchmark(settings.benchmark_file, settings.framework_file) if (
+        settings.benchmark_file) else None  # fmt: skip
+    # The period's table, its protected attainment and the monthly series are independent: each runs
+    # on its own cursor in its own thread, so DuckDB works on them side by side.
+    with ThreadPoolExecutor(max_workers=3) as threads:
+        table_job = threads.submit(
+            indicator_table, export.cursor(), period=view.p,
+            comparators=list(settings.comparators) or None, targets=settings.targets,
+            benchmark=benchmark, **common,
+        )  # fmt: skip
+        attainment_job = threads.submit(_protected_attainment, export, settings, view, policy)
+        series_job = threads.submit(
+            indicator_series, export.cursor(), start=_window(export, view, months),
+            end=view.p.end, **common,
+        )  # fmt: skip
+        exact_table, series = table_job.result(), series_job.result()
+        records = indicator_json(exact_table, attainment_job.result(), policy)
+    icons = _icons(series, settings)
+    page = PageData("national-outcomes", view)
+    page.tables["indicators"] = _indicator_frame(exact_table, records, icons, framework)
+    page.charts = icons
+    page.sentences = [t("outcome_pages.national_intro", period=view.period)]
+    page.definitions = [
+        (t("outcome_pages.outcome_term", n=o.number, label=o.label), o.statement)
+        for o in framework.outcomes
+    ] + _definitions("icons", "band", "summary", "local")
+    return page
+
+
+def _protected_attainment(
+    export: Export, settings: Settings, view: View, policy: Policy
+) -> pl.DataFrame:
+    """Attainment overall and by national outcome protected as `dashboard figures` protects them,
+    so an attainment indicator is hidden on this page exactly when it is in the board JSON."""
+    common = {"partnerships": [view.partnership], "periods": [view.p], "filters": view.filters,
+              "framework_file": settings.framework_file}  # fmt: skip
+    counted = attainments(export.cursor(), **common, bys=("all", "national_outcome"))
+    return attainment_json(counted["all"], counted["national_outcome"], policy)[1]
