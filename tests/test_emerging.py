@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.core.disclosure import Policy
 from dashboard.core.page import View
 from dashboard.core.periods import add_months
-from dashboard.core.settings import Settings
+from dashboard.core.settings import DEFAULTS, Settings
 from dashboard.emerging import emerging_needs as em
 from dashboard.extract.export import open_export
 from tests.builders import db_from_rows, write_export
@@ -43,7 +43,9 @@ PLAN = dict(
     end_date=None, sds_option=3, service_type="home_care", weekly_hours=5.0,
     weekly_budget_gbp=100.0, provider_id=None, lot_id=None, complex_needs=False,
 )  # fmt: skip
-STRICT = dict(thresholds=em.Thresholds(fdr=em.DEFAULT_FDR, min_ratio=em.DEFAULT_MIN_RATIO))
+STRICT = dict(
+    thresholds=em.Thresholds(fdr=DEFAULTS.emerging_fdr, min_ratio=DEFAULTS.emerging_min_ratio)
+)
 
 
 def mid_quarter(q: int) -> date:
@@ -204,7 +206,7 @@ def test_over_many_unchanged_cells_false_alarms_stay_under_the_rate(mean):
     cell_frame = em.cells(counts, areas)
     judged, signals = em.find_signals(cell_frame, em.area_rises(counts, cell_frame), **STRICT)
     assert judged.height == 500
-    assert signals.height / 500 <= em.DEFAULT_FDR
+    assert signals.height / 500 <= DEFAULTS.emerging_fdr
     assert signals.filter(pl.col("reason") != "spc").height <= 1  # BH: almost never any
 
 

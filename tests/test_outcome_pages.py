@@ -36,9 +36,9 @@ from dashboard.outcomes.outcome_trends import (
     national_outcomes_page,
     outcome_breakdown_page,
     outcome_trends_page,
-    series_start,
     share_phrase,
 )
+from dashboard.spc.series import window_start
 from dashboard.spc.xmr import band_assurance, xmr
 from tests.builders import write_export
 from tests.tiny import tables as tiny_tables
@@ -130,10 +130,10 @@ def test_wilson_interval_by_hand():
     assert out["low"][1] is None and out["high"][1] is None
 
 
-def test_series_start_is_the_later_of_the_data_and_36_months():
-    assert series_start(date(2019, 6, 9), date(2026, 3, 31)) == date(2023, 4, 1)
-    assert series_start(date(2025, 1, 20), date(2026, 3, 31)) == date(2025, 1, 1)
-    assert series_start(None, date(2026, 3, 31), months=12) == date(2025, 4, 1)
+def test_window_start_is_the_later_of_the_data_and_36_months():
+    assert window_start(date(2026, 3, 31), 36, date(2019, 6, 9)) == date(2023, 4, 1)
+    assert window_start(date(2026, 3, 31), 36, date(2025, 1, 20)) == date(2025, 1, 1)
+    assert window_start(date(2026, 3, 31), 12) == date(2025, 4, 1)
 
 
 def test_share_phrases():

@@ -18,13 +18,11 @@ from typing import Literal
 
 import polars as pl
 
+from dashboard.core.settings import DEFAULTS
 from dashboard.core.strings import t
 
 FLAG_SUFFIX = "__suppressed"
 FILE_SYMBOL = "*"  # the symbol in CSV and Excel cells; PHS calls it the most common
-DEFAULT_THRESHOLD = 5
-DEFAULT_METHOD = "suppress"
-DEFAULT_NAME_PROVIDERS = False
 FREE_TEXT_COLUMNS = ("outcome_text",)
 ROUNDING_BASE = 5
 
@@ -38,9 +36,13 @@ class Policy:
     """Who the output is for and how small counts are protected."""
 
     audience: Audience = "board"
-    threshold: int = DEFAULT_THRESHOLD  # counts 1..threshold-1 are protected; 0 is shown
-    method: Method = DEFAULT_METHOD
-    name_providers: bool = DEFAULT_NAME_PROVIDERS  # board: providers named only when settings allow
+    threshold: int = (
+        DEFAULTS.disclosure_threshold
+    )  # counts 1..threshold-1 are protected; 0 is shown
+    method: Method = DEFAULTS.disclosure_method  # type: ignore[assignment]
+    name_providers: bool = (
+        DEFAULTS.name_providers
+    )  # board: providers named only when settings allow
 
     def __post_init__(self) -> None:
         if self.audience not in ("board", "internal"):

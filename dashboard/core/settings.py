@@ -98,7 +98,7 @@ class Settings:
     )
     series_months: int = _s(
         "outcomes.series_months",
-        "Months of history an outcome trend shows, back from the period's end.",
+        "Months of history a trend shows (outcomes, spend, carers, the board pack), back from the period's end.",
         default=36,
     )
     run_out_lag_weeks: int = _s(
@@ -117,7 +117,9 @@ class Settings:
         "spc.trend_len", "Points all rising or all falling that make a trend.", default=7
     )
     spc_min_points: int = _s(
-        "spc.min_points", "Fewer points than this get trial limits and a warning.", default=12
+        "spc.min_points",
+        "Fewer points than this get trial limits and a warning (NHSRplotthedots warns under 12).",
+        default=12,
     )
     spc_rebase_dates: tuple[str, ...] = _s(
         "spc.rebase_dates", "Dates (YYYY-MM-DD) where SPC limits start afresh.", default=()
@@ -240,6 +242,9 @@ def _coerce(f: Field, key: str, value: Any) -> Any:
     if problem:
         raise UserError(f"Settings: '{key}' {problem}; got {value!r}.")
     return value
+
+
+DEFAULTS = Settings()  # every default, declared once above; modules read theirs from here
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:

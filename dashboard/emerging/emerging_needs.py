@@ -24,11 +24,12 @@ from dashboard.core import disclosure, geometry, palette, query
 from dashboard.core.disclosure import Policy
 from dashboard.core.page import Filters, PageData, View, policy_for
 from dashboard.core.periods import Period, add_months, quarter
-from dashboard.core.settings import Settings
+from dashboard.core.settings import DEFAULTS, Settings
 from dashboard.core.strings import t
 from dashboard.extract.export import Export
 from dashboard.spc.chart import spc_figure
-from dashboard.spc.xmr import DEFAULT_RUN_LEN, DEFAULT_TREND_LEN, SpcResult, xmr
+from dashboard.spc.series import Rules, judge
+from dashboard.spc.xmr import SpcResult
 
 MEASURES = ("new_plans", "unmet_requests", "outcomes_set")
 SHARE_MEASURE = "outcomes_set"  # a share of all outcomes set, not a rate per head (docs)
@@ -38,15 +39,12 @@ BEFORE_QUARTERS = 8
 QUARTERS = RECENT_QUARTERS + BEFORE_QUARTERS
 PER = 1000
 CONFIDENCE = 0.95
-DEFAULT_FDR = 0.05  # settings: emerging.false_discovery_rate
-DEFAULT_MIN_RATIO = 1.2  # settings: emerging.min_rate_ratio
 KEYS = ["measure", "locality", "grp"]
 # Figures worked out from a signal's counts: hidden with them, as they would give them away.
 DERIVED = ("rate_ratio", "ci_low", "ci_high", "recent_per_1000", "before_per_1000", "p_value",
            "q_value")  # fmt: skip
 # An SPC special cause only counts on a cell averaging at least this many events a quarter before:
 # below it XmR limits on counts are ruled by chance and zeros (docs/emerging.md).
-DEFAULT_SPC_MIN_MEAN = 5.0
 MAP_ALPHA = 170
 MIN_ZOOM, MAX_ZOOM = 4.0, 12.0
 
@@ -116,11 +114,11 @@ class Thresholds:
     the SPC run and trend lengths, and the smallest cell mean SPC is trusted on. One value, so the
     page, the command line and the JSON judge with the same settings."""
 
-    fdr: float = DEFAULT_FDR
-    min_ratio: float = DEFAULT_MIN_RATIO
-    trend_len: int = DEFAULT_TREND_LEN
-    run_len: int = DEFAULT_RUN_LEN
-    spc_min_mean: float = DEFAULT_SPC_MIN_MEAN
+    fdr: float = DEFAULTS.emerging_fdr
+    min_ratio: float = DEFAULTS.emerging_min_ratio
+    trend_len: int = DEFAULTS.spc_trend_len
+    run_len: int = DEFAULTS.spc_run_len
+    spc_min_mean: float = DEFAULTS.emerging_spc_min_mean
 
     @classmethod
     def of(cls, settings: Settings) -> Thresholds:
@@ -137,20 +135,16 @@ def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
 
 def cell_spc(
     rates: Sequence[float | None],
-    trend_len: int = DEFAULT_TREND_LEN,
-    run_len: int = DEFAULT_RUN_LEN,
+    trend_len: int = DEFAULTS.spc_trend_len,
+    run_len: int = DEFAULTS.spc_run_len,
 ) -> SpcResult | None:
     """The XmR chart of a cell's quarterly rates, limits from the eight quarters before the latest
     four, so the latest four are judged against the past; None when a quarter has no rate."""
     if len(rates) != QUARTERS or any(r is None for r in rates):
         return None
-    return xmr(
-        [float(r) for r in rates],  # type: ignore[arg-type]
-        baseline_n=BEFORE_QUARTERS,
-        direction="neutral",
-        trend_len=trend_len,
-        run_len=run_len,
-    )
+    series = pl.DataFrame({"rate": [float(r) for r in rates]})  # type: ignore[arg-type]
+    rules = Rules(trend_len=trend_len, run_len=run_len)
+    return judge(series, "rate", rules, baseline_n=BEFORE_QUARTERS)
 
 
 def spc_rise(result: SpcResult | None) -> bool:

@@ -15,7 +15,7 @@ from dashboard.core.disclosure import Policy
 from dashboard.core.intervals import garwood, wilson
 from dashboard.core.page import PageData, View, policy_for
 from dashboard.core.palette import DARK_BLUE, TURQUOISE
-from dashboard.core.periods import Period, add_months
+from dashboard.core.periods import Period
 from dashboard.core.query import run
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
@@ -28,12 +28,12 @@ from dashboard.outcomes.attainment import (
     split_periods,
 )
 from dashboard.spc.chart import spc_figure
-from dashboard.spc.xmr import reading, xmr
+from dashboard.spc.series import Rules, judge, window_start
+from dashboard.spc.xmr import reading
 
 EQUITY_BREAKDOWNS = ("deprivation_decile", "urban_rural", "age_band", "sex", "client_group")
 PER = 1000  # unmet need is per 1,000 population
 DEFAULT_GAP_MIN_DENOMINATOR = 10  # smaller groups are left out of the "largest gap" sentence
-DEFAULT_CARER_TREND_MONTHS = 36  # months of carers' attainment history, ending with the period
 
 
 # --- intervals ------------------------------------------------------------------------------------
@@ -280,14 +280,13 @@ def carers_page(
     export: Export,
     settings: Settings,
     view: View,
-    trend_months: int = DEFAULT_CARER_TREND_MONTHS,
 ) -> PageData:
     """Unpaid carers' own outcomes (every carer_* domain): attainment, review coverage, trend."""
     policy = policy_for(settings)
     page = PageData("carers", view)
     common = {"partnerships": [view.partnership], "by": "domain", "filters": view.filters,
               "framework_file": settings.framework_file}  # fmt: skip
-    months, quarters = _trend_periods(view.p.end, trend_months, policy)
+    months, quarters = _trend_periods(view.p.end, settings.series_months, policy)
     domains, monthly, quarterly = split_periods(
         attainment(export.cursor(), periods=[view.p, *months, *quarters], **common),
         1, len(months), len(quarters),
@@ -338,7 +337,7 @@ def _carers_summary(row: dict, policy: Policy) -> str:
 def _trend_periods(end: date, months: int, policy: Policy) -> tuple[list[Period], list[Period]]:
     """The trend's months ending with P's month, and their quarters when a board may need them
     (disclosure falls back to quarters only under control)."""
-    start = add_months(date(end.year, end.month, 1), 1 - months)
+    start = window_start(end, months)
     quarters = series_periods(start, end, "quarter") if policy.controlled else []
     return series_periods(start, end, "month"), quarters
 
@@ -361,10 +360,7 @@ def _carer_trend(
         page.sentences.append(t("evaluation.carers_no_trend"))
         return
     shown = shown.filter(pl.col("rate").is_not_null())
-    result = xmr(
-        shown["rate"].to_list(), direction="increase", run_len=settings.spc_run_len,
-        trend_len=settings.spc_trend_len, min_points=settings.spc_min_points,
-    )  # fmt: skip
+    result = judge(shown, "rate", Rules.of(settings), direction="increase")
     periods = t(f"evaluation.grain_{grain}")
     title = reading(result, t("evaluation.carers_measure"), "%", periods)
     page.sentences.append(title)

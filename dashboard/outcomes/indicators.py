@@ -29,6 +29,7 @@ from dashboard.core.periods import (
     year_earlier,
 )
 from dashboard.core.query import parameter_names, run, sql_text
+from dashboard.core.settings import DEFAULTS
 from dashboard.outcomes.attainment import (
     attainments,
     complete,
@@ -38,7 +39,6 @@ from dashboard.outcomes.attainment import (
 )
 
 DEFAULT_INTENSIVE_MIN_HOURS = 10.0  # weekly hours at home that make needs "intensive"
-DEFAULT_RUN_OUT_LAG_WEEKS = 8  # spend this recent is still coming in: provisional
 GAP_ID = "no5_deprivation_gap"
 DEFAULT_GAP_TARGET = 0.0  # metrics.md: the gap is judged against 0 unless a target is set
 ATTAINMENT_IDS = {f"no{n}_attainment": str(n) for n in (1, 2, 3, 4, 6, 7)}
@@ -275,7 +275,7 @@ def indicator_table(
     benchmark: pl.DataFrame | None = None,
     filters: Filters = NO_FILTERS,
     extract_date: date | None = None,
-    lag_weeks: int = DEFAULT_RUN_OUT_LAG_WEEKS,
+    lag_weeks: int = DEFAULTS.run_out_lag_weeks,
     framework_file: Path = DEFAULT_FRAMEWORK_FILE,
     min_hours: float = DEFAULT_INTENSIVE_MIN_HOURS,
 ) -> pl.DataFrame:
@@ -342,7 +342,7 @@ def indicator_series(
     end: date,
     filters: Filters = NO_FILTERS,
     extract_date: date | None = None,
-    lag_weeks: int = DEFAULT_RUN_OUT_LAG_WEEKS,
+    lag_weeks: int = DEFAULTS.run_out_lag_weeks,
     framework_file: Path = DEFAULT_FRAMEWORK_FILE,
     min_hours: float = DEFAULT_INTENSIVE_MIN_HOURS,
 ) -> pl.DataFrame:
@@ -493,7 +493,7 @@ def figures_json(
     benchmark: pl.DataFrame | None = None,
     policy: Policy = INTERNAL,
     extract_date: date | None = None,
-    lag_weeks: int = DEFAULT_RUN_OUT_LAG_WEEKS,
+    lag_weeks: int = DEFAULTS.run_out_lag_weeks,
     framework_file: Path = DEFAULT_FRAMEWORK_FILE,
     min_hours: float = DEFAULT_INTENSIVE_MIN_HOURS,
 ) -> dict:

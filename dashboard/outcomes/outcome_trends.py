@@ -24,7 +24,6 @@ from dashboard.core.disclosure import Policy, flag, protect, series_grain
 from dashboard.core.framework import Framework, load_framework
 from dashboard.core.intervals import wilson
 from dashboard.core.page import PageData, View, policy_for
-from dashboard.core.periods import add_months
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
 from dashboard.extract.export import Export
@@ -48,9 +47,9 @@ from dashboard.outcomes.indicators import (
 )
 from dashboard.spc.chart import spc_figure
 from dashboard.spc.icons import ASSURANCE_ICONS, assurance_icon, variation_icon
-from dashboard.spc.xmr import Annotation, band_assurance, format_value, latest, reading, xmr
+from dashboard.spc.series import Rules, from_first, judge, window_start
+from dashboard.spc.xmr import band_assurance, format_value, latest, reading
 
-DEFAULT_SERIES_MONTHS = 36  # a trend shows at most this many months back from the period's end
 OVERALL_TARGET_KEY = "overall_attainment"  # settings.targets key for all outcomes together
 DEFAULT_BREAKDOWN = "national_outcome"
 BREAKDOWNS = (
@@ -95,38 +94,6 @@ class Icons:
 # --- small pieces of arithmetic ------------------------------------------------------------------
 
 
-def series_start(first: date | None, end: date, months: int = DEFAULT_SERIES_MONTHS) -> date:
-    """First day of a trend ending at `end`: the data's first month, or `months` back if later."""
-    window = add_months(date(end.year, end.month, 1), -(months - 1))
-    return window if first is None else max(window, date(first.year, first.month, 1))
-
-
-def point_index(starts: Sequence[date], ends: Sequence[date], day: date) -> int | None:
-    """The index of the point whose period holds `day`; None when the series does not."""
-    return next(
-        (i for i, (s, e) in enumerate(zip(starts, ends, strict=True)) if s <= day <= e), None
-    )
-
-
-def rebase_indexes(starts: Sequence[date], ends: Sequence[date], days: Sequence[str]) -> list[int]:
-    """settings.spc_rebase_dates as point indexes: limits start afresh at the point holding each
-    date; a date outside the series is ignored."""
-    found = (point_index(starts, ends, date.fromisoformat(d)) for d in days)
-    return sorted({i for i in found if i is not None})
-
-
-def annotations_at(
-    starts: Sequence[date], ends: Sequence[date], notes: Mapping[str, str]
-) -> list[Annotation]:
-    """settings.spc_annotations placed on the point holding each date; others are not drawn."""
-    out = []
-    for day, text in sorted(notes.items()):
-        i = point_index(starts, ends, date.fromisoformat(day))
-        if i is not None:
-            out.append(Annotation(i, text))
-    return out
-
-
 def share_phrase(value: float) -> str:
     """A rate as a board reader says it: "About 7 in 10", "Nearly all", "None of the"."""
     tenths = math.floor(value * 10 + 0.5)
@@ -159,25 +126,7 @@ def format_indicator(value: float | None, unit: str, *, difference: bool = False
 
 def _window(export: Export, view: View, months: int) -> date:
     first = query.run(export.cursor(), "web_data_span")["first_date"][0]
-    return series_start(first, view.p.end, months)
-
-
-def trimmed(df: pl.DataFrame) -> pl.DataFrame:
-    """From the first period with a reviewed outcome: months before any review are not a signal,
-    and for a board they would push the whole series to a coarser grain for nothing."""
-    started = (pl.col("denominator") > 0).cum_max()
-    return df.filter(started)
-
-
-def spc_options(settings: Settings, df: pl.DataFrame) -> dict:
-    starts, ends = df["period_start"].to_list(), df["period_end"].to_list()
-    return {
-        "trend_len": settings.spc_trend_len,
-        "run_len": settings.spc_run_len,
-        "min_points": settings.spc_min_points,
-        "rebase_at": rebase_indexes(starts, ends, settings.spc_rebase_dates),
-        "annotations": annotations_at(starts, ends, settings.spc_annotations),
-    }
+    return window_start(view.p.end, months, first)
 
 
 def _group_labels(by: str, groups: list[str | None], framework: Framework) -> list[str]:
@@ -238,12 +187,7 @@ def _trend(
         rates={measure: (numerator, "denominator"), "coverage": ("reviewed", "due")},
     )
     drawn = frame.filter(pl.col(measure).is_not_null())  # a period with no review has no rate
-    result = xmr(
-        drawn[measure].to_list(),
-        direction=direction,
-        target=target,
-        **spc_options(settings, drawn),
-    )
+    result = judge(drawn, measure, Rules.of(settings), direction=direction, target=target)
     periods = t(f"outcome_pages.periods_{grain}")
     point = latest(result)
     title = _trend_title(point, name, drawn["period"][point["index"]])
@@ -286,7 +230,7 @@ def _series(
         filters=view.filters,
         framework_file=settings.framework_file,
     )
-    return [trimmed(part) for part in split_periods(df, *map(len, lists))]
+    return [from_first(part) for part in split_periods(df, *map(len, lists))]
 
 
 def _breakdown_frame(
@@ -454,16 +398,12 @@ def outcome_trends_page(
     export: Export,
     settings: Settings,
     view: View,
-    *,
-    months: int | None = None,
-    overall_target_key: str = OVERALL_TARGET_KEY,
 ) -> PageData:
     """Attainment and partly-met rates over time as XmR charts, the national-outcome breakdown for
     P and distance travelled: what an analyst explores and a board reads."""
-    months = months or settings.series_months
     policy = policy_for(settings)
     page = PageData("outcome-trends", view)
-    start = _window(export, view, months)
+    start = _window(export, view, settings.series_months)
     # a board series too thin by month is drawn by quarter; internal figures never need quarters
     if policy.controlled:
         monthly, quarterly = _series(export, settings, view, start, ("month", "quarter"))
@@ -471,7 +411,7 @@ def outcome_trends_page(
         (monthly,) = _series(export, settings, view, start, ("month",))
         quarterly = monthly
     specs = (
-        ("rate", "met", "increase", settings.targets.get(overall_target_key)),
+        ("rate", "met", "increase", settings.targets.get(OVERALL_TARGET_KEY)),
         ("partly_met_rate", "partly_met", "neutral", None),
     )
     for measure, numerator, direction, target in specs:
@@ -514,6 +454,7 @@ def _icons(series: pl.DataFrame, settings: Settings) -> dict[str, Icons]:
     targets = settings.targets
     gap_target = targets.get(GAP_ID, DEFAULT_GAP_TARGET)
     bands = {GAP_ID: (gap_target, gap_target), BUDGET_ID: tuple(settings.budget_band)}
+    rules = Rules.of(settings)
     out = {}
     for (indicator_id,), rows in series.group_by("indicator_id", maintain_order=True):
         drawn = rows.filter(pl.col("value").is_not_null()).sort("p")
@@ -521,13 +462,10 @@ def _icons(series: pl.DataFrame, settings: Settings) -> dict[str, Icons]:
             out[indicator_id] = Icons(None, None)
             continue
         direction = drawn["spc_direction"][0]
-        result = xmr(
-            drawn["value"].to_list(),
-            direction=direction,
+        result = judge(
+            drawn, "value", rules, direction=direction,
             target=None if direction == "neutral" else targets.get(indicator_id),
-            provisional=drawn["provisional"].to_list(),
-            **spc_options(settings, drawn),
-        )
+        )  # fmt: skip
         if indicator_id in bands:
             judged = band_assurance(result, *bands[indicator_id])
             assurance = ASSURANCE_ICONS.get(judged) if judged else None
@@ -585,12 +523,9 @@ def _indicator_frame(
     return pl.DataFrame(rows, schema=schema)
 
 
-def national_outcomes_page(
-    export: Export, settings: Settings, view: View, *, months: int | None = None
-) -> PageData:
+def national_outcomes_page(export: Export, settings: Settings, view: View) -> PageData:
     """The nine national outcomes with their local indicators: value, year earlier, peer average,
     target, gap, a plain sentence and the icons of each indicator's monthly series."""
-    months = months or settings.series_months
     policy = policy_for(settings)
     framework = load_framework(settings.framework_file)
     common = {"partnership": view.partnership, "filters": view.filters,
@@ -608,7 +543,7 @@ def national_outcomes_page(
         )  # fmt: skip
         attainment_job = threads.submit(_protected_attainment, export, settings, view, policy)
         series_job = threads.submit(
-            indicator_series, export.cursor(), start=_window(export, view, months),
+            indicator_series, export.cursor(), start=_window(export, view, settings.series_months),
             end=view.p.end, **common,
         )  # fmt: skip
         exact_table, series = table_job.result(), series_job.result()

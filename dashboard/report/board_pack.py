@@ -38,22 +38,19 @@ from dashboard.outcomes.indicators import indicator_series, indicator_values
 from dashboard.outcomes.outcome_trends import (
     national_outcomes_page,
     outcome_trends_page,
-    series_start,
-    spc_options,
-    trimmed,
 )
 from dashboard.quality.data_quality import data_quality
 from dashboard.report.html import print_pdf, render_html
 from dashboard.spc.chart import spc_figure
 from dashboard.spc.icons import assurance_icon, svg, variation_icon
-from dashboard.spc.xmr import SpcResult, format_value, latest, reading, xmr
+from dashboard.spc.series import Rules, from_first, judge, window_start
+from dashboard.spc.xmr import SpcResult, format_value, latest, reading
 from dashboard.spend.spend import spend_page
 from dashboard.zones import zone_map as zone_pages
 
 # Indicators drawn as SPC charts beside overall attainment: the count-based ones a board asks
 # about first (spend has its own chart in the spend section).
 DEFAULT_INDICATORS = ("no2_intensive_at_home", "no3_choice_control", "no8_staffing_handbacks")
-DEFAULT_SERIES_MONTHS = 36  # months of history in every chart, ending with the period
 DEFAULT_TOP_SIGNALS = 5  # emerging-need signals listed
 DEFAULT_CAUTION_SHARE = 0.01  # a section whose tables had more rows set aside than this: caution
 CHART_WIDTH_PX = 680  # an A4 page's text width at 96 px an inch, less a little
@@ -203,7 +200,7 @@ def _indicator_chart(
     """One indicator's XmR chart at the finest grain disclosure allows (as the outcome trends page
     draws attainment), judged as the national outcomes page judges its icons."""
     grain, frame, note = disclosure.series_grain(
-        trimmed(monthly), trimmed(quarterly), policy, denominator="denominator",
+        from_first(monthly), from_first(quarterly), policy, denominator="denominator",
         numerator="numerator",
     )  # fmt: skip
     if frame is None:
@@ -212,13 +209,10 @@ def _indicator_chart(
     if drawn.is_empty():
         return None, t("board_pack.indicator_empty", indicator=indicator.label)
     direction = indicator.spc_direction
-    result = xmr(
-        drawn["value"].to_list(),
-        direction=direction,
+    result = judge(
+        drawn, "value", Rules.of(settings), direction=direction,
         target=None if direction == "neutral" else settings.targets.get(indicator.id),
-        provisional=drawn["provisional"].to_list(),
-        **spc_options(settings, drawn),
-    )
+    )  # fmt: skip
     unit = SPC_UNITS.get(indicator.unit, "")
     periods = t(f"outcome_pages.periods_{grain}")
     latest_period = drawn["period"][-1]
@@ -246,13 +240,12 @@ def indicator_charts(
     policy: Policy,
     *,
     indicators: Sequence[str] = DEFAULT_INDICATORS,
-    months: int = DEFAULT_SERIES_MONTHS,
 ) -> tuple[list[Chart], list[str]]:
     """The headline indicators' SPC charts, and a sentence for each one that cannot be drawn."""
     con = export.cursor()
     framework = load_framework(settings.framework_file)
     first = query.run(con, "web_data_span")["first_date"][0]
-    start = series_start(first, view.p.end, months)
+    start = window_start(view.p.end, settings.series_months, first)
     common = {"filters": view.filters, "framework_file": settings.framework_file}
     monthly = indicator_series(
         con, partnership=view.partnership, start=start, end=view.p.end,
@@ -573,7 +566,6 @@ def board_pack(
     option: Path | None = None,
     generated_on: date | None = None,
     indicators: Sequence[str] = DEFAULT_INDICATORS,
-    months: int = DEFAULT_SERIES_MONTHS,
     top_signals: int = DEFAULT_TOP_SIGNALS,
     caution_share: float = DEFAULT_CAUTION_SHARE,
 ) -> BoardPack:
@@ -583,11 +575,10 @@ def board_pack(
     settings = dataclasses.replace(settings, audience="board")
     policy = policy_for(settings)
     view = View(partnership, period)
-    national = national_outcomes_page(export, settings, view, months=months)
-    trends = outcome_trends_page(export, settings, view, months=months)
-    charts, notes = indicator_charts(export, settings, view, policy, indicators=indicators,
-                                     months=months)  # fmt: skip
-    spend = spend_page(export, settings, view, series_months=months)
+    national = national_outcomes_page(export, settings, view)
+    trends = outcome_trends_page(export, settings, view)
+    charts, notes = indicator_charts(export, settings, view, policy, indicators=indicators)
+    spend = spend_page(export, settings, view)
     emerging = emerging_page(export, settings, view)
     quality = data_quality(export, settings, view)
     sections = [

@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from dashboard.core.errors import UserError
+from dashboard.core.settings import DEFAULTS
 from dashboard.core.strings import t
 
 # Exact rationals: with each value taken as the decimal it was written as, a point "on the centre"
@@ -25,10 +26,6 @@ LIMIT_FACTOR = Fraction("2.66")
 NEAR_FACTOR = Fraction(2, 3) * LIMIT_FACTOR
 SCREEN_FACTOR = Fraction("3.267")
 LIMIT_FIELDS = ("centre", "mean_mr", "lpl", "upl", "lower_near", "upper_near")
-DEFAULT_TREND_LEN = 7
-DEFAULT_RUN_LEN = 7
-# Fewer points than this behind a segment's limits gives trial limits (NHSRplotthedots warns under 12).
-DEFAULT_MIN_POINTS = 12
 DIRECTIONS = ("increase", "decrease", "neutral")
 COMMON = "common_cause"
 
@@ -299,12 +296,12 @@ def xmr(
     baseline_n: int | None = None,
     direction: str = "neutral",
     target: float | None = None,
-    trend_len: int = DEFAULT_TREND_LEN,
-    run_len: int = DEFAULT_RUN_LEN,
+    trend_len: int = DEFAULTS.spc_trend_len,
+    run_len: int = DEFAULTS.spc_run_len,
     rebase_at: Sequence[int] = (),
     provisional: Sequence[bool] | None = None,
     annotations: Sequence[Annotation] = (),
-    min_points: int = DEFAULT_MIN_POINTS,
+    min_points: int = DEFAULTS.spc_min_points,
 ) -> SpcResult:
     """The XmR chart of `values`: each segment (split at `rebase_at`) gets its own centre and
     limits from its first `baseline_n` non-provisional points, and is judged on its own.

@@ -26,7 +26,7 @@ from dashboard.core import disclosure
 from dashboard.core.disclosure import Policy, flag
 from dashboard.core.intervals import wilson
 from dashboard.core.page import NO_FILTERS, Filters, PageData, View, policy_for
-from dashboard.core.periods import Period, add_months, months_in, period_params, quarters_in
+from dashboard.core.periods import Period, months_in, period_params, quarters_in
 from dashboard.core.query import run
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
@@ -35,15 +35,14 @@ from dashboard.outcomes.attainment import attainments, split_periods
 from dashboard.outcomes.indicators import is_provisional
 from dashboard.spc.chart import spc_figure
 from dashboard.spc.icons import colour
-from dashboard.spc.xmr import SpcResult, band_assurance, format_value, reading, xmr
+from dashboard.spc.series import Rules, judge, window_start
+from dashboard.spc.xmr import SpcResult, band_assurance, format_value, reading
 
 HOUR_SERVICES = ("home_care", "reablement", "personal_assistant")  # plans with planned hours
 BREAKDOWNS = ("locality", "service_type", "sds_option", "provider", "lot")
 SPOT_BREAKDOWNS = ("locality", "service_type", "paid_provider")
 VALUE_BREAKDOWNS = ("service_type", "lot")  # attainment beside weekly cost
 PROVIDER_BREAKDOWNS = ("provider", "paid_provider")
-DEFAULT_SERIES_MONTHS = 36  # months of history in the SPC charts, ending with the period
-DEFAULT_BUDGET_BAND = (0.95, 1.05)  # utilisation judged good inside this band
 MONEY = pl.Decimal(18, 2)  # amounts and hours: exact decimals, so screens never show them as %
 TOTAL = "is_total"
 
@@ -380,7 +379,7 @@ def series_periods(period: Period, extract: date, months: int) -> tuple[list[Per
     """Months (and the financial quarters they fall in) ending with P, or with the extract's month
     when P runs past it: no chart point for a month with nothing paid yet."""
     end = min(period.end, extract)
-    start = add_months(date(end.year, end.month, 1), 1 - months)
+    start = window_start(end, months)
     return months_in(start, end), quarters_in(start, end)
 
 
@@ -440,22 +439,16 @@ def band_judgement(result: SpcResult, band: tuple[float, float]) -> str | None:
 
 
 def _spc(series: pl.DataFrame, column: str, settings: Settings) -> SpcResult:
-    return xmr(
-        series[column].fill_null(0.0).to_list(),
-        direction="neutral",
-        trend_len=settings.spc_trend_len,
-        run_len=settings.spc_run_len,
-        provisional=series["provisional"].to_list(),
-        min_points=settings.spc_min_points,
-    )
+    """A period with nothing paid or planned is a zero on the chart, not a gap."""
+    return judge(series.with_columns(pl.col(column).fill_null(0.0)), column, Rules.of(settings))
 
 
 def spend_charts(
-    monthly: pl.DataFrame, quarterly: pl.DataFrame, policy: Policy, settings: Settings,
-    band: tuple[float, float] = DEFAULT_BUDGET_BAND,
+    monthly: pl.DataFrame, quarterly: pl.DataFrame, policy: Policy, settings: Settings
 ) -> tuple[dict[str, SpendChart], pl.DataFrame, list[str]]:  # fmt: skip
     """SPC charts of utilisation (judged against the band) and of spend, at the finest safe grain,
     with the protected series table and the plain-language readings."""
+    band = tuple(settings.budget_band)
     grain, series, note = disclosure.series_grain(
         monthly, quarterly, policy, denominator="fewest_people"
     )
@@ -564,8 +557,6 @@ def spend_page(
     export: Export,
     settings: Settings,
     view: View,
-    *,
-    series_months: int = DEFAULT_SERIES_MONTHS,
 ) -> PageData:
     """Spend against planned budget, spot purchasing, hours, value and the monthly SPC charts."""
     policy = policy_for(settings)
@@ -577,7 +568,6 @@ def spend_page(
     con = export.cursor()
     common = {"partnership": view.partnership, "filters": view.filters}
     lag = settings.run_out_lag_weeks
-    band = tuple(settings.budget_band)
     figs = spend_figures(
         con, periods=[view.p], breakdowns=("all", *BREAKDOWNS, "paid_provider"), **common
     )
@@ -590,7 +580,7 @@ def spend_page(
     outcomes = value_outcomes(con, view.partnership, view.p, VALUE_BREAKDOWNS, view.filters)
     for b, counted in outcomes.items():
         page.tables[f"value_by_{b}"] = value_table(figs, counted, b, policy)
-    months, quarters = series_periods(view.p, export.extract_date, series_months)
+    months, quarters = series_periods(view.p, export.extract_date, settings.series_months)
     both = spend_series(con, periods=[*months, *quarters], **common)
     monthly, quarterly = (
         series_table(part, ps, export.extract_date, lag)
@@ -599,7 +589,7 @@ def spend_page(
         )
     )
     page.charts, page.tables["series"], readings = spend_charts(
-        monthly, quarterly, policy, settings, band
+        monthly, quarterly, policy, settings
     )
     summary = page.tables["spend_by_locality"].filter(pl.col(TOTAL)).row(0, named=True)
     provisional = is_provisional(view.p.end, export.extract_date, lag)

@@ -416,7 +416,9 @@ def legend(areas: pl.DataFrame, measure: str, policy: Policy) -> list[str]:
     lines = [t("zone_pages.legend_title", measure=t(f"zone_pages.measure_{measure}"))]
     for edge, words in zip(edges, _ranges(edges, values, spec) if values else [], strict=False):
         shade = _shade(edge, edges, spec)
-        lines.append(t("zone_pages.legend_shade", shade=t(f"zone_pages.shade_{shade}"), range=words))
+        lines.append(
+            t("zone_pages.legend_shade", shade=t(f"zone_pages.shade_{shade}"), range=words)
+        )
     lines.append(t("zone_pages.legend_grey", threshold=policy.threshold))
     lines.append(t("zone_pages.legend_outline"))
     return lines
@@ -463,7 +465,9 @@ def _definitions() -> list[tuple[str, str]]:
 
 
 def _today(inputs: ZoneInputs, policy: Policy) -> OptionView:
-    return option_view(inputs, inputs.today, policy, name=t("zone_pages.today"), against_today=False)
+    return option_view(
+        inputs, inputs.today, policy, name=t("zone_pages.today"), against_today=False
+    )
 
 
 def _context_sentences(export: Export, inputs: ZoneInputs, today: OptionView) -> list[str]:
@@ -541,7 +545,9 @@ def compare_sentences(
     if new["zones"] != now["zones"]:
         out.append(t("zone_pages.cmp_zone_count", zones=new["zones"], lots=now["zones"]))
     if new["travel_km_mean"] is not None and now["travel_km_mean"] is not None:
-        out.append(t("zone_pages.cmp_travel", km=new["travel_km_mean"], today=now["travel_km_mean"]))
+        out.append(
+            t("zone_pages.cmp_travel", km=new["travel_km_mean"], today=now["travel_km_mean"])
+        )
     if new["zones_below_floor"]:
         out.append(t("zone_pages.cmp_below_floor", n=new["zones_below_floor"], floor=new["floor"],
                      smallest=new["smallest_hours"]))  # fmt: skip
