@@ -24,7 +24,8 @@ from typing import Any
 from bench import floors
 from bench.scales import Scale, bench_settings, ensure_export
 from bench.timing import Timing, overhead, repeat, timed
-from dashboard.app import registry, web
+from dashboard.app import web
+from dashboard.app.navigation import PAGE_NAMES, builder
 from dashboard.core.contract import CLIENT_GROUPS
 from dashboard.core.page import Filters, View, policy_for
 from dashboard.core.settings import Settings
@@ -106,9 +107,9 @@ def page_timings(export: Export, settings: Settings, view: View, repeats: int) -
         for f, _ in zip(fresh_filters(localities), range(repeats), strict=False)
     ]
     results = {}
-    for name in registry.PAGE_FUNCTIONS:  # read now: pages are still being added
+    for name in PAGE_NAMES:  # read now: pages are still being added
         try:
-            fn = registry.page_function(name)  # imported before timing: once per server, not a view
+            fn = builder(name)  # imported before timing: once per server, not a view
             results[name] = _cold_and_warm(fn, settings, export, views)
         except Exception as exc:  # noqa: BLE001 - a failing page is a finding to report
             results[name] = {"error": _error(exc)}

@@ -321,17 +321,17 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _page(args: argparse.Namespace, settings: Settings) -> int:
-    from dashboard.app.registry import PAGE_FUNCTIONS, page_function
+    from dashboard.app.navigation import PAGE_NAMES, builder
     from dashboard.core import disclosure
     from dashboard.core.page import Filters, View
     from dashboard.core.periods import parse_period
 
     if args.list:
-        _emit(list(PAGE_FUNCTIONS), args.json, lambda names: "\n".join(names) + "\n")
+        _emit(list(PAGE_NAMES), args.json, lambda names: "\n".join(names) + "\n")
         return 0
     if not args.name or not args.period:
         raise UserError("dashboard page: give a page NAME and --period (or --list).")
-    function = page_function(args.name)
+    function = builder(args.name)
     parse_period(args.period)
     export = _open(settings)
     filters = Filters(args.locality, args.client_group, args.service_type, args.sds_option)

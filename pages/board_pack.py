@@ -8,20 +8,17 @@ import streamlit as st
 from dashboard.app import web
 from dashboard.core.errors import UserError
 from dashboard.core.strings import t
-from dashboard.report.board_pack import board_pack_page, build_board_pack
+from dashboard.report.board_pack import build_board_pack
 from dashboard.zones.zone_map import OPTION_STEM, options_folder, saved_options
 
 MIME = {"pdf": "application/pdf", "html": "text/html"}
 
-st.title(t("board_pack.page_title"))
-st.write(t("board_pack.page_intro"))
-ctx = web.page_context()
-if ctx is not None:
-    view = ctx.view
-    page = web.page_data(board_pack_page, ctx)
-    st.subheader(t("board_pack.preview_heading"))
-    for sentence in page.sentences:
-        st.write(sentence)
+opened = web.open_page(
+    "board-pack", "board_pack.page_title", "board_pack.page_intro",
+    heading_key="board_pack.preview_heading",
+)  # fmt: skip
+if opened is not None:
+    ctx, view = opened.ctx, opened.ctx.view
     fmt = st.radio(
         t("board_pack.format_label"), list(MIME), key="pack_format", bind="query-params",
         format_func=lambda f: t(f"board_pack.format_{f}"), horizontal=True,

@@ -4,9 +4,8 @@ import streamlit as st
 
 from dashboard.app import render, web
 from dashboard.core.strings import t
-from dashboard.equity.equity import carers_page
 
-opened = web.open_page(carers_page, "evaluation.carers_title", "evaluation.carers_intro")
+opened = web.open_page("carers", "evaluation.carers_title", "evaluation.carers_intro")
 if opened is not None:
     page, policy = opened.page, opened.policy
     st.subheader(t("evaluation.domains_heading"))

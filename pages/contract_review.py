@@ -5,11 +5,11 @@ import streamlit as st
 from dashboard.app import render, web
 from dashboard.core.errors import UserError
 from dashboard.core.strings import t
-from dashboard.review.contract_review import REVIEW_TABLES, contract_review_page
+from dashboard.review.contract_review import REVIEW_TABLES
 from dashboard.review.learning_log import UNIT_KINDS, add_note
 
 opened = web.open_page(
-    contract_review_page,
+    "contract-review",
     "evaluation.review_title",
     "evaluation.review_intro",
     period_kind="quarter",

@@ -4,9 +4,8 @@ import streamlit as st
 
 from dashboard.app import render, web
 from dashboard.core.strings import t
-from dashboard.quality.data_quality import data_quality
 
-opened = web.open_page(data_quality, "quality.title")
+opened = web.open_page("data-quality", "quality.title")
 if opened is not None:
     page, policy = opened.page, opened.policy
     st.subheader(t("quality.tables_heading"))

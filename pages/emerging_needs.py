@@ -5,9 +5,8 @@ import streamlit as st
 
 from dashboard.app import render, web
 from dashboard.core.strings import t
-from dashboard.emerging.emerging_needs import emerging_page
 
-opened = web.open_page(emerging_page, "emerging.title", "emerging.intro", period_kind="quarter")
+opened = web.open_page("emerging-needs", "emerging.title", "emerging.intro", period_kind="quarter")
 if opened is not None:
     page, policy = opened.page, opened.policy
     details = page.charts["signals"]

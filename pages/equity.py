@@ -5,9 +5,9 @@ import streamlit as st
 
 from dashboard.app import render, web
 from dashboard.core.strings import t
-from dashboard.equity.equity import EQUITY_BREAKDOWNS, equity_page
+from dashboard.equity.equity import EQUITY_BREAKDOWNS
 
-opened = web.open_page(equity_page, "evaluation.equity_title", "evaluation.equity_intro")
+opened = web.open_page("equity", "evaluation.equity_title", "evaluation.equity_intro")
 if opened is not None:
     page, policy = opened.page, opened.policy
     by = st.selectbox(

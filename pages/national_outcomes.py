@@ -8,10 +8,9 @@ from dashboard.app import render, web
 from dashboard.core import disclosure
 from dashboard.core.framework import load_framework
 from dashboard.core.strings import t
-from dashboard.outcomes.outcome_trends import national_outcomes_page
 
 opened = web.open_page(
-    national_outcomes_page, "outcome_pages.title_national", "outcome_pages.intro_national"
+    "national-outcomes", "outcome_pages.title_national", "outcome_pages.intro_national"
 )
 if opened is not None:
     ctx, page, policy = opened.ctx, opened.page, opened.policy

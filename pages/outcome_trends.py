@@ -8,11 +8,10 @@ from dashboard.outcomes.outcome_trends import (
     BREAKDOWNS,
     DEFAULT_BREAKDOWN,
     outcome_breakdown_page,
-    outcome_trends_page,
 )
 
 opened = web.open_page(
-    outcome_trends_page, "outcome_pages.title_trends", "outcome_pages.intro_trends",
+    "outcome-trends", "outcome_pages.title_trends", "outcome_pages.intro_trends",
     period_kind="quarter",
 )  # fmt: skip
 if opened is not None:

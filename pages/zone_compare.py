@@ -4,17 +4,14 @@ import streamlit as st
 
 from dashboard.app import render, web
 from dashboard.core.errors import UserError
-from dashboard.core.page import policy_for
 from dashboard.core.strings import t
-from dashboard.zones import zone_map
+from dashboard.zones import zone_compare, zone_map
 
 WORKING = "zone_working_option"  # shared with the zone map page, within the session
 
-st.title(t("zone_pages.title_compare"))
-ctx = web.page_context()
-if ctx is not None:
-    page = web.page_data(zone_map.zone_compare_page, ctx)
-    policy = policy_for(ctx.settings)
+opened = web.open_page("zone-compare", "zone_pages.title_compare", sentences=False)
+if opened is not None:
+    ctx, page, policy = opened.ctx, opened.page, opened.policy
     inputs = page.charts["inputs"]
     st.write(page.sentences[0])
 
@@ -27,7 +24,7 @@ if ctx is not None:
     by_name = {path.stem: path for path in found}
     chosen = st.multiselect(
         t("zone_pages.compare_saved"), list(by_name), key="options", bind="query-params",
-        max_selections=zone_map.MAX_COMPARED,
+        max_selections=zone_compare.MAX_COMPARED,
     )  # fmt: skip
     uploads = st.file_uploader(
         t("zone_pages.compare_upload"), type="csv", accept_multiple_files=True, key="uploads"
@@ -43,11 +40,11 @@ if ctx is not None:
             options[upload.name] = zone_map.load_option(text, inputs, name=upload.name)
     except (UserError, UnicodeDecodeError) as exc:
         st.error(str(exc))
-    if len(options) > zone_map.MAX_COMPARED:
-        st.warning(t("zone_pages.compare_too_many", most=zone_map.MAX_COMPARED))
-        options = dict(list(options.items())[: zone_map.MAX_COMPARED])
+    if len(options) > zone_compare.MAX_COMPARED:
+        st.warning(t("zone_pages.compare_too_many", most=zone_compare.MAX_COMPARED))
+        options = dict(list(options.items())[: zone_compare.MAX_COMPARED])
 
-    result = zone_map.compare(inputs, options, policy)
+    result = zone_compare.compare(inputs, options, policy)
     for sentence in result.sentences or page.sentences[1:]:
         st.write(sentence)
     st.subheader(t("zone_pages.summary_heading"))

@@ -5,21 +5,16 @@ import streamlit as st
 from dashboard.app import render, web
 from dashboard.core.contract import LOT_MODELS
 from dashboard.core.errors import UserError
-from dashboard.core.page import policy_for
 from dashboard.core.strings import t
 from dashboard.zones import zone_map
 from dashboard.zones.design import InfeasibleDesign
 
 WORKING = "zone_working_option"  # the session's working option: a frame area_code, zone, model
 
-st.title(t("zone_pages.title_map"))
-ctx = web.page_context()
-if ctx is not None:
-    page = web.page_data(zone_map.zone_map_page, ctx)
-    policy = policy_for(ctx.settings)
+opened = web.open_page("zone-map", "zone_pages.title_map")
+if opened is not None:
+    ctx, page, policy = opened.ctx, opened.page, opened.policy
     inputs = page.charts["inputs"]
-    for sentence in page.sentences:
-        st.write(sentence)
 
     working = st.session_state.get(WORKING)
     if working is None:

@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.app.navigation import PAGE_ENTRIES
+from dashboard.app.navigation import PAGE_ENTRIES, builder
 from dashboard.core.page import View
 from dashboard.core.settings import Settings
 from dashboard.extract.export import open_export
-from dashboard.quality.data_quality import data_quality
 from tests.builders import write_export
 from tests.tiny import BASE, EXTRACT, PLAN, tables
 
@@ -68,7 +67,7 @@ def test_data_quality_page_shows_the_library_figures(app_env, tmp_path):
     )
     app = run_page("data_quality.py")
     export = open_export(folder, Settings(cache_dir=tmp_path / "cache"))
-    page = data_quality(export, Settings(), View("Home", "2025/26"))
+    page = builder("data-quality")(export, Settings(), View("Home", "2025/26"))
     shown = app.dataframe[1].value  # the errors table
     assert (
         list(shown["problem"]) == list(page.tables["errors"]["problem"]) == ["dangling_reference"]
@@ -99,7 +98,7 @@ def test_review_completeness_by_month(tmp_path):
     # 2025-07-01 (met, partly met). Each month from January 2025 both are due; only July has reviews.
     folder = write_export(tmp_path / "export", tables(), EXTRACT)
     export = open_export(folder, Settings(cache_dir=tmp_path / "cache"))
-    page = data_quality(export, Settings(audience="internal"), View("Home", "2025/26"))
+    page = builder("data-quality")(export, Settings(audience="internal"), View("Home", "2025/26"))
     months = page.tables["review_completeness"]
     assert months.height == 24 and months["period"][-1] == "2026-03"
     july = months.filter(months["period"] == "2025-07").row(0, named=True)

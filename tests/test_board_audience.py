@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from dashboard.app.registry import PAGE_FUNCTIONS, page_function
+from dashboard.app.navigation import PAGE_NAMES, builder
 from dashboard.core.disclosure import flag
 from dashboard.core.page import View
 from dashboard.core.settings import Settings
@@ -29,10 +29,10 @@ def export(tmp_path_factory):
     return open_export(write_export(root / "e", tables(), EXTRACT), Settings(cache_dir=root / "c"))
 
 
-@pytest.mark.parametrize("name", list(PAGE_FUNCTIONS))
+@pytest.mark.parametrize("name", list(PAGE_NAMES))
 def test_board_pages_show_no_small_count_and_no_free_text(export, name):
     settings = Settings(audience="board")
-    page = page_function(name)(export, settings, View("Home", "2025/26"))
+    page = builder(name)(export, settings, View("Home", "2025/26"))
     texts = {o["outcome_text"] for o in BASE["personal_outcomes"]}
     for table_name, df in page.tables.items():
         assert "outcome_text" not in df.columns, (name, table_name)

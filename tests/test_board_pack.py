@@ -22,6 +22,7 @@ import pytest
 from plotly.offline import get_plotlyjs
 from streamlit.testing.v1 import AppTest
 
+from dashboard.app.navigation import builder
 from dashboard.core import disclosure
 from dashboard.core.disclosure import Policy
 from dashboard.core.errors import UserError
@@ -29,7 +30,6 @@ from dashboard.core.page import View
 from dashboard.core.settings import Settings
 from dashboard.extract.export import open_export
 from dashboard.extract.validation import Report, TableSummary, Unusable
-from dashboard.outcomes.outcome_trends import national_outcomes_page, outcome_trends_page
 from dashboard.report.board_pack import (
     _lat_stretch,
     board_pack,
@@ -156,11 +156,11 @@ def test_zone_map_fills_each_zone_with_a_label_and_says_so():
 def test_pdf_shows_the_library_headline_figures(sample):
     board = dataclasses.replace(sample.settings, audience="board")
     view = View(PARTNERSHIP, PERIOD)
-    trends = outcome_trends_page(sample.export, board, view)
+    trends = builder("outcome-trends")(sample.export, board, view)
     text = flat(" ".join(sample.pages))
     # overall attainment, exactly as the outcome trends page words it ("… were met (141 of 276).")
     assert trends.sentences[0] in text
-    national = national_outcomes_page(sample.export, board, view)
+    national = builder("national-outcomes")(sample.export, board, view)
     shown = disclosure.display(national.tables["indicators"], Policy())
     row = shown.filter(pl.col("indicator_id") == "no2_intensive_at_home").row(0, named=True)
     start = text.index("The nine national outcomes How far")
@@ -283,7 +283,7 @@ def test_page_runs_and_makes_the_file(sample, tmp_path, point_app):
     assert not app.exception, app.exception
     shown = [m.value for m in app.markdown]
     board = dataclasses.replace(sample.settings, audience="board")
-    trends = outcome_trends_page(sample.export, board, View(PARTNERSHIP, PERIOD))
+    trends = builder("outcome-trends")(sample.export, board, View(PARTNERSHIP, PERIOD))
     assert trends.sentences[0] in shown
     app.button(key="pack_build").click().run()
     assert not app.exception, app.exception

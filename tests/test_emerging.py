@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.app.navigation import builder
 from dashboard.core.disclosure import Policy
 from dashboard.core.page import View
 from dashboard.core.periods import add_months
@@ -331,7 +332,7 @@ def test_page_runs_and_shows_the_library_figures(app_env, tmp_path):
     app.run()
     assert not app.exception, app.exception
     export = open_export(folder, Settings(cache_dir=tmp_path / "cache"))
-    page = em.emerging_page(export, Settings(), View("Home", "2025/26"))
+    page = builder("emerging-needs")(export, Settings(), View("Home", "2025/26"))
     shown = app.dataframe[0].value
     assert list(shown["locality"]) == list(page.tables["signals"]["locality"]) == ["Glen"]
     assert list(shown["rate_ratio"]) == ["2.0"]
@@ -351,7 +352,9 @@ def test_page_without_requests_says_so_and_shows_no_signal_for_a_filtered_out_lo
     export = open_export(folder, Settings(cache_dir=tmp_path / "cache"))
     from dashboard.core.page import Filters
 
-    page = em.emerging_page(export, Settings(), View("Home", "2025/26", Filters(locality="Town")))
+    page = builder("emerging-needs")(
+        export, Settings(), View("Home", "2025/26", Filters(locality="Town"))
+    )
     assert "Unmet-need requests are not in this export" in " ".join(page.sentences)
     assert page.tables["signals"].height == 0
     assert any(s.startswith("No emerging needs") for s in page.sentences)

@@ -9,10 +9,11 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.app.navigation import builder
 from dashboard.core.intervals import garwood
 from dashboard.core.page import View
 from dashboard.core.settings import Settings
-from dashboard.equity.equity import carers_page, equity_page, in_group_order, largest_gap
+from dashboard.equity.equity import in_group_order, largest_gap
 from dashboard.extract.export import open_export
 from tests.builders import write_export
 from tests.test_app import ROOT, app_env  # noqa: F401 - the fixture pointing the app at an export
@@ -43,7 +44,7 @@ def test_garwood_interval_against_scipy():
 
 
 def test_equity_tables(tmp_path):
-    page = _page(equity_page, tmp_path)
+    page = _page(builder("equity"), tmp_path)
     # attainment by urban/rural: O1 (A1, class 2) met, O2 (A2, class 6) partly met
     two = _row(page.tables["attainment"], breakdown="urban_rural", group="2")
     assert (two["met"], two["denominator"], two["rate"]) == (1, 1, 1.0)
@@ -70,7 +71,7 @@ def test_equity_tables(tmp_path):
 
 
 def test_board_hides_small_counts_and_the_intervals_with_them(tmp_path):
-    page = _page(equity_page, tmp_path, audience="board")
+    page = _page(builder("equity"), tmp_path, audience="board")
     six = _row(page.tables["attainment"], breakdown="urban_rural", group="6")
     assert six["denominator"] is None and six["rate"] is None
     assert six["rate_low"] is None and six["rate_high"] is None and six["rate_high__suppressed"]
@@ -110,7 +111,7 @@ def _carer_rows() -> dict:
 
 
 def test_carers_attainment_per_domain(tmp_path):
-    page = _page(carers_page, tmp_path, data=_carer_rows())
+    page = _page(builder("carers"), tmp_path, data=_carer_rows())
     domains = page.tables["domains"]
     assert domains.height == 15  # all 14 carer domains and the total
     life = domains.row(1, named=True)  # carer_life_of_own: 2 of 3 met, all 3 due and reviewed
@@ -128,7 +129,7 @@ def test_pages_show_the_library_figures(app_env, tmp_path, script):  # noqa: F81
     app.run()
     assert not app.exception, app.exception
     export = open_export(folder, Settings(cache_dir=tmp_path / "cache"))
-    fn = equity_page if script == "equity.py" else carers_page
+    fn = builder("equity") if script == "equity.py" else builder("carers")
     page = fn(export, Settings(), VIEW)
     assert any(page.sentences[0] in m.value for m in app.markdown)
     first = app.dataframe[0].value

@@ -24,21 +24,16 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.app.navigation import builder
 from dashboard.core.disclosure import flag, flag_columns
 from dashboard.core.intervals import wilson
 from dashboard.core.page import View
+from dashboard.core.periods import window_start
 from dashboard.core.settings import Settings
 from dashboard.extract.export import open_export
 from dashboard.outcomes.attainment import attainment
 from dashboard.outcomes.indicators import indicator_table
-from dashboard.outcomes.outcome_trends import (
-    BREAKDOWNS,
-    national_outcomes_page,
-    outcome_breakdown_page,
-    outcome_trends_page,
-    share_phrase,
-)
-from dashboard.spc.series import window_start
+from dashboard.outcomes.outcome_trends import BREAKDOWNS, outcome_breakdown_page, share_phrase
 from dashboard.spc.xmr import band_assurance, xmr
 from tests.builders import write_export
 from tests.tiny import tables as tiny_tables
@@ -97,22 +92,22 @@ VIEW = View("Home", "2025/26")
 
 @pytest.fixture(scope="module")
 def trends(export):
-    return outcome_trends_page(export, INTERNAL, VIEW)
+    return builder("outcome-trends")(export, INTERNAL, VIEW)
 
 
 @pytest.fixture(scope="module")
 def board_trends(export):
-    return outcome_trends_page(export, BOARD, VIEW)
+    return builder("outcome-trends")(export, BOARD, VIEW)
 
 
 @pytest.fixture(scope="module")
 def national(export):
-    return national_outcomes_page(export, INTERNAL, VIEW)
+    return builder("national-outcomes")(export, INTERNAL, VIEW)
 
 
 @pytest.fixture(scope="module")
 def board_national(export):
-    return national_outcomes_page(export, BOARD, VIEW)
+    return builder("national-outcomes")(export, BOARD, VIEW)
 
 
 # --- small pieces --------------------------------------------------------------------------------

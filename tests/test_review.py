@@ -8,13 +8,14 @@ from datetime import date, datetime
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.app.navigation import builder
 from dashboard.core.disclosure import Policy
 from dashboard.core.errors import UserError
 from dashboard.core.page import View
 from dashboard.core.periods import parse_period
 from dashboard.core.settings import Settings
 from dashboard.extract.export import open_export
-from dashboard.review.contract_review import contract_review_page, review_json
+from dashboard.review.contract_review import review_json
 from dashboard.review.learning_log import add_note
 from tests.builders import db_from_rows
 from tests.test_app import ROOT, app_env  # noqa: F401 - the fixture pointing the app at an export
@@ -166,7 +167,7 @@ def test_page_shows_the_library_figures(app_env, tmp_path):  # noqa: F811
     app.run()
     assert not app.exception, app.exception
     export = open_export(folder, Settings(cache_dir=tmp_path / "cache"))
-    page = contract_review_page(
+    page = builder("contract-review")(
         export, Settings(notes_dir=tmp_path / "n"), View("Home", "2025/26 Q1")
     )
     shown = app.dataframe[0].value
@@ -180,7 +181,6 @@ def test_hours_are_shown_as_hours_not_percentages(tmp_path):
     from dashboard.core.page import View
     from dashboard.core.settings import Settings
     from dashboard.extract.export import open_export
-    from dashboard.review.contract_review import contract_review_page
     from tests.builders import write_export
     from tests.tiny import EXTRACT, tables
 
@@ -188,6 +188,6 @@ def test_hours_are_shown_as_hours_not_percentages(tmp_path):
         write_export(tmp_path / "e", tables(), EXTRACT), Settings(cache_dir=tmp_path / "c")
     )
     settings = Settings(audience="internal")
-    page = contract_review_page(export, settings, View("Home", "2025/26"))
+    page = builder("contract-review")(export, settings, View("Home", "2025/26"))
     shown = disclosure.display(page.tables["lots"], disclosure.Policy("internal"))
     assert not any(v.endswith("%") for v in shown["planned_hours"].to_list())

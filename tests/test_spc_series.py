@@ -5,7 +5,8 @@ from datetime import date
 
 import polars as pl
 
-from dashboard.spc.series import Rules, from_first, judge, window_start
+from dashboard.core.periods import window_start
+from dashboard.spc.series import Rules, from_first, judge
 from dashboard.spc.xmr import Annotation
 
 

@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.app.navigation import builder
 from dashboard.core import disclosure
 from dashboard.core.disclosure import Policy
 from dashboard.core.intervals import wilson
@@ -30,7 +31,6 @@ from dashboard.spend.spend import (
     series_table,
     spend_charts,
     spend_figures,
-    spend_page,
     spend_series,
     spend_table,
     spot_table,
@@ -315,7 +315,7 @@ def use_export(tmp_path, point_app, audience: str) -> Path:
 
 
 def run_page(period: str) -> AppTest:
-    app = AppTest.from_file(str(ROOT / "pages" / "spend_value.py"), default_timeout=60)
+    app = AppTest.from_file(str(ROOT / "pages" / "spend.py"), default_timeout=60)
     app.query_params.update({"period": period})
     app.run()
     assert not app.exception, app.exception
@@ -326,7 +326,7 @@ def test_page_runs_and_shows_the_library_figures(tmp_path, point_app):
     folder = use_export(tmp_path, point_app, "internal")
     app = run_page("2024/25")
     settings = Settings(cache_dir=tmp_path / "cache", audience="internal")
-    page = spend_page(open_export(folder, settings), settings, View("Home", "2024/25"))
+    page = builder("spend")(open_export(folder, settings), settings, View("Home", "2024/25"))
     # tiny: B1 250 on contract (P1) and B2 a 20 recovery on a direct payment (P3): spend 230
     assert page.sentences[0].startswith("In 2024/25, Home spent £230")
     text = " ".join(m.value for m in app.markdown)

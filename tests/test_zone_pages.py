@@ -20,6 +20,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.app.navigation import builder
 from dashboard.core import disclosure, palette
 from dashboard.core.errors import UserError
 from dashboard.core.page import View
@@ -121,7 +122,7 @@ def rows(df: pl.DataFrame, key: str) -> dict[str, dict]:
 
 def test_zone_map_page_figures_for_today(env):
     _, _, export, settings, _ = env
-    page = zone_map.zone_map_page(export, settings, VIEW)
+    page = builder("zone-map")(export, settings, VIEW)
     z = rows(page.tables["zones"], "zone")
     # L1: A1 20 + A2 10 + A4 10 = 40 h, 2 + 1 + 1 = 4 people, 1 handback (A1)
     assert (z["L1"]["weekly_hours"], z["L1"]["people"], z["L1"]["handbacks_12m"]) == (40.0, 4, 1)
@@ -278,7 +279,7 @@ def test_saved_option_reads_back_and_export_folder_refused(env, tmp_path):
 def test_compare_page_reads_the_options_folder(env):
     root, _, export, settings, inputs = env
     zone_map.save_option(zone_map.load_option(OPTION_B, inputs), inputs, root / "options", "B")
-    page = zone_map.zone_compare_page(export, settings, VIEW)
+    page = builder("zone-compare")(export, settings, VIEW)
     assert page.tables["summary"]["option"].to_list() == ["Today's lots", "B"]
     assert page.sentences[1].startswith("B evens out the hours")
     assert set(page.tables) == {"summary", "zones_today", "zones_B"}

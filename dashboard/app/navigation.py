@@ -1,34 +1,69 @@
-"""The app's pages, grouped for the people who use them: one list the app and the tests both read."""
+"""The app's pages, grouped for the people who use them: the one list the app, the command line, the
+cache warm-up and the tests all read.
+
+A page is found by its name. Page `zone-map` is drawn by `pages/zone_map.py`, served at `/zone_map`,
+printed by `dashboard page zone-map`, and its figures come from `build` in
+`dashboard/<wing>/zone_map.py` (here `dashboard/zones/zone_map.py`). Builders are imported on first
+use, so the command line does not load every page's dependencies to print one.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
+
+from dashboard.core.errors import UserError
+from dashboard.core.page import Builder
 
 
 @dataclass(frozen=True)
 class PageEntry:
     group: str  # strings key of the navigation group
-    script: str  # file under pages/
+    name: str  # the page's name: `dashboard page NAME`, and (with underscores) its script and URL
+    wing: (
+        str | None
+    )  # the package under dashboard/ holding its builder; None: no figures of its own
     title: str  # strings key of the page title in the navigation
 
     @property
     def url_path(self) -> str:
-        """The file's stem: the same path Streamlit gives a file in `pages/`, so a shared link to a
-        page resolves on a browser's first visit too (st.navigation and a `pages/` folder agree)."""
-        return self.script.removesuffix(".py")
+        """The script's stem: the same path Streamlit gives a file in `pages/`, so a shared link to
+        a page resolves on a browser's first visit too (st.navigation and `pages/` agree)."""
+        return self.name.replace("-", "_")
+
+    @property
+    def script(self) -> str:
+        return f"{self.url_path}.py"
+
+    @property
+    def module(self) -> str | None:
+        return None if self.wing is None else f"dashboard.{self.wing}.{self.url_path}"
 
 
 PAGE_ENTRIES: tuple[PageEntry, ...] = (
-    PageEntry("nav.board", "home.py", "nav.home"),
-    PageEntry("nav.board", "national_outcomes.py", "nav.national_outcomes"),
-    PageEntry("nav.board", "outcome_trends.py", "nav.outcome_trends"),
-    PageEntry("nav.board", "board_pack.py", "nav.board_pack"),
-    PageEntry("nav.commissioning", "zone_map.py", "nav.zone_map"),
-    PageEntry("nav.commissioning", "zone_compare.py", "nav.zone_compare"),
-    PageEntry("nav.commissioning", "spend_value.py", "nav.spend"),
-    PageEntry("nav.commissioning", "contract_review.py", "nav.contract_review"),
-    PageEntry("nav.planning", "emerging_needs.py", "nav.emerging"),
-    PageEntry("nav.planning", "equity.py", "nav.equity"),
-    PageEntry("nav.planning", "carers.py", "nav.carers"),
-    PageEntry("nav.data", "data_quality.py", "nav.data_quality"),
+    PageEntry("nav.board", "home", None, "nav.home"),
+    PageEntry("nav.board", "national-outcomes", "outcomes", "nav.national_outcomes"),
+    PageEntry("nav.board", "outcome-trends", "outcomes", "nav.outcome_trends"),
+    PageEntry("nav.board", "board-pack", "report", "nav.board_pack"),
+    PageEntry("nav.commissioning", "zone-map", "zones", "nav.zone_map"),
+    PageEntry("nav.commissioning", "zone-compare", "zones", "nav.zone_compare"),
+    PageEntry("nav.commissioning", "spend", "spend", "nav.spend"),
+    PageEntry("nav.commissioning", "contract-review", "review", "nav.contract_review"),
+    PageEntry("nav.planning", "emerging-needs", "emerging", "nav.emerging"),
+    PageEntry("nav.planning", "equity", "equity", "nav.equity"),
+    PageEntry("nav.planning", "carers", "equity", "nav.carers"),
+    PageEntry("nav.data", "data-quality", "quality", "nav.data_quality"),
 )
+
+# The pages with figures of their own, in the app's order: what `dashboard page --list` names.
+PAGE_NAMES: tuple[str, ...] = tuple(e.name for e in PAGE_ENTRIES if e.module is not None)
+
+
+def builder(name: str) -> Builder:
+    """The function that makes page `name`'s figures from (export, settings, view)."""
+    entry = next((e for e in PAGE_ENTRIES if e.name == name and e.module), None)
+    if entry is None:
+        raise UserError(f"there is no page '{name}'; the pages are: {', '.join(PAGE_NAMES)}")
+    build: Callable = import_module(entry.module).build  # type: ignore[arg-type]
+    return build

@@ -1,7 +1,7 @@
 """What every Streamlit page shares: settings, the opened export, the filters in the URL.
 
-Pages stay thin: they call `page_context()` for the filters and the export, ask a library function of
-`dashboard.pages_data` for their figures, and render. The DuckDB connection is a cached resource
+Pages stay thin: each calls `open_page` with its name, which draws the title and the filters and
+returns the page's figures from its builder (app/navigation.py), cached; the page then renders. The DuckDB connection is a cached resource
 keyed by the export's fingerprint, so a new extract arriving mid-meeting is opened afresh on the next
 interaction instead of mixing old and new figures; each session reads through its own cursor.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.app import registry
+from dashboard.app.navigation import PAGE_NAMES, builder
 from dashboard.core.disclosure import Policy
 from dashboard.core.errors import UserError
 from dashboard.core.page import Filters, PageData, View, policy_for
@@ -66,7 +66,7 @@ def _page_data(name: str, key: tuple, _ctx: PageContext, _fn) -> PageData:
 
 def page_data(fn, ctx: PageContext) -> PageData:
     """A page's figures, cached by what they depend on: the data, who is looking, and the view."""
-    if not getattr(fn, "uses_filters", True):  # see pages_data.whole_partnership
+    if not getattr(fn, "uses_filters", True):  # see core.page.whole_partnership
         ctx = replace(ctx, view=View(ctx.view.partnership, ctx.view.period))
     s = ctx.settings
     key = (
@@ -76,7 +76,7 @@ def page_data(fn, ctx: PageContext) -> PageData:
         s.disclosure_method,
         ctx.view,
     )
-    return _page_data(fn.__name__, key, ctx, fn)
+    return _page_data(f"{fn.__module__}.{fn.__qualname__}", key, ctx, fn)
 
 
 def warm(export: Export, s: Settings, fns: Sequence[Callable]) -> int:
@@ -106,7 +106,7 @@ def _warming(fp: str, _export: Export, _s: Settings) -> threading.Thread:
 
     def run() -> None:
         started = time.perf_counter()
-        fns = [registry.page_function(name) for name in registry.PAGE_FUNCTIONS]
+        fns = [builder(name) for name in PAGE_NAMES]
         done = warm(_export, _s, fns)
         LOG.info("page cache warm: %d views in %.1f s", done, time.perf_counter() - started)
 
@@ -129,18 +129,27 @@ class OpenedPage:
 
 
 def open_page(
-    fn, title_key: str, intro_key: str | None = None, *, period_kind: str = "year"
+    name: str,
+    title_key: str,
+    intro_key: str | None = None,
+    *,
+    period_kind: str = "year",
+    heading_key: str | None = None,
+    sentences: bool = True,
 ) -> OpenedPage | None:
-    """What every page starts with: its title and introduction, the filters, its figures (cached)
-    and their sentences; None, with the reason shown, when the export cannot be opened."""
+    """What every page starts with: its title and introduction, the filters, the figures of page
+    `name` (cached) and their sentences (under `heading_key`, unless `sentences` is False: the page
+    places them itself); None, with the reason shown, when the export cannot be opened."""
     st.title(t(title_key))
     if intro_key:
         st.write(t(intro_key))
     ctx = page_context(period_kind=period_kind)
     if ctx is None:
         return None
-    page = page_data(fn, ctx)
-    for sentence in page.sentences:
+    page = page_data(builder(name), ctx)
+    if heading_key:
+        st.subheader(t(heading_key))
+    for sentence in page.sentences if sentences else ():
         st.write(sentence)
     return OpenedPage(ctx, page, policy_for(ctx.settings))
 

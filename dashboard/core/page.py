@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from dashboard.core import disclosure
 from dashboard.core.periods import Period, parse_period
 from dashboard.core.settings import Settings
+
+if TYPE_CHECKING:
+    from dashboard.extract.export import Export
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,10 @@ class PageData:
             "sentences": self.sentences,
             "tables": {name: disclosure.to_records(df) for name, df in self.tables.items()},
         }
+
+
+# What every page builder is: `build(export, settings, view)` in its page's module (app/navigation.py).
+Builder = Callable[["Export", Settings, View], PageData]
 
 
 def whole_partnership(fn: Callable) -> Callable:

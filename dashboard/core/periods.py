@@ -162,3 +162,10 @@ def days_active_within(start_date: date, end_date: date | None, p: Period) -> in
     first = max(start_date, p.start)
     stop = min(end_date or p.end_exclusive, p.end_exclusive)
     return max((stop - first).days, 0)
+
+
+def window_start(end: date, months: int, first: date | None = None) -> date:
+    """First day of a series of `months` months ending with `end`'s month, or of the data's first
+    month (`first`) when that is later: a chart never starts before there was anything to count."""
+    window = add_months(date(end.year, end.month, 1), 1 - months)
+    return window if first is None else max(window, date(first.year, first.month, 1))

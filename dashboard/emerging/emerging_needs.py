@@ -656,7 +656,7 @@ def _signals_table(protected: pl.DataFrame, details: list[SignalDetail]) -> pl.D
     )
 
 
-def emerging_page(export: Export, settings: Settings, view: View) -> PageData:
+def build(export: Export, settings: Settings, view: View) -> PageData:
     """Signals ranked by the low end of their interval, each with its sentence, trend and map."""
     policy = policy_for(settings)
     as_at = page_as_at(view.p.end, export.extract_date)

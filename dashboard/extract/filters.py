@@ -7,7 +7,7 @@ from datetime import date
 
 from dashboard.core import query
 from dashboard.core.contract import CLIENT_GROUPS, SERVICE_TYPES
-from dashboard.core.periods import financial_year
+from dashboard.core.periods import financial_year, window_start
 from dashboard.core.settings import Settings
 from dashboard.extract.export import Export
 
@@ -54,3 +54,10 @@ def filter_options(export: Export, settings: Settings) -> FilterOptions:
     quarters = [f"{y} Q{n}" for y in years for n in (4, 3, 2, 1)]
     default = financial_year(max(last_complete_year(extract), first_year)).label
     return FilterOptions(partnerships, home, years, quarters, default, localities)
+
+
+def series_window(export: Export, end: date, months: int) -> date:
+    """First day of a trend ending at `end`: `months` months back, or the month of the earliest
+    plan start when that is later."""
+    first = query.run(export.cursor(), "web_data_span")["first_date"][0]
+    return window_start(end, months, first)

@@ -9,9 +9,7 @@ beyond metrics.md are defined in docs/pages.md.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -19,7 +17,7 @@ from functools import cache
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.core import palette, query
+from dashboard.core import palette
 from dashboard.core.disclosure import Policy, flag, protect, series_grain
 from dashboard.core.framework import Framework, load_framework
 from dashboard.core.intervals import wilson
@@ -27,6 +25,7 @@ from dashboard.core.page import PageData, View, policy_for
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
 from dashboard.extract.export import Export
+from dashboard.extract.filters import series_window
 from dashboard.outcomes.attainment import (
     Grain,
     attainment,
@@ -35,20 +34,10 @@ from dashboard.outcomes.attainment import (
     series_periods,
     split_periods,
 )
-from dashboard.outcomes.indicators import (
-    DEFAULT_GAP_TARGET,
-    GAP_ID,
-    SPEND_IDS,
-    attainment_json,
-    indicator_json,
-    indicator_series,
-    indicator_table,
-    read_benchmark,
-)
 from dashboard.spc.chart import spc_figure
-from dashboard.spc.icons import ASSURANCE_ICONS, assurance_icon, variation_icon
-from dashboard.spc.series import Rules, from_first, judge, window_start
-from dashboard.spc.xmr import band_assurance, format_value, latest, reading
+from dashboard.spc.icons import assurance_icon, variation_icon
+from dashboard.spc.series import Rules, from_first, judge
+from dashboard.spc.xmr import format_value, latest, reading
 
 OVERALL_TARGET_KEY = "overall_attainment"  # settings.targets key for all outcomes together
 DEFAULT_BREAKDOWN = "national_outcome"
@@ -56,9 +45,7 @@ BREAKDOWNS = (
     "national_outcome", "domain", "locality", "client_group", "service_type", "sds_option",
     "deprivation_decile", "urban_rural", "age_band", "sex",
 )  # fmt: skip
-BUDGET_ID = "no9_budget_utilisation"
 ATTAINMENT_COUNTS = ["met", "partly_met", "not_met", "denominator", "due", "reviewed"]
-INDICATOR_FIELDS = ("value", "year_earlier", "peer_average", "target", "gap")
 
 
 @dataclass(frozen=True)
@@ -83,50 +70,10 @@ class BarChart:
     alt: str
 
 
-@dataclass(frozen=True)
-class Icons:
-    """The summary icons of one indicator's monthly series (spc_icons names; None: no icon)."""
-
-    variation: str | None
-    assurance: str | None
-
-
 # --- small pieces of arithmetic ------------------------------------------------------------------
 
 
-def share_phrase(value: float) -> str:
-    """A rate as a board reader says it: "About 7 in 10", "Nearly all", "None of the"."""
-    tenths = math.floor(value * 10 + 0.5)
-    if value >= 1:
-        return t("outcome_pages.share_all")
-    if value <= 0:
-        return t("outcome_pages.share_none")
-    if tenths >= 10:
-        return t("outcome_pages.share_nearly_all")
-    if tenths == 0:
-        return t("outcome_pages.share_under_one")
-    return t("outcome_pages.share_tenths", n=tenths)
-
-
-def format_indicator(value: float | None, unit: str, *, difference: bool = False) -> str | None:
-    """An indicator figure in its unit; `difference` for a gap (a rate's gap is in points)."""
-    if value is None:
-        return None
-    if unit == "rate":
-        if difference:
-            return t("outcome_pages.points", value=value * 100)
-        return format_value(value, "%")
-    if unit == "percentage_points":
-        return t("outcome_pages.points", value=value)
-    return t("outcome_pages.per_100_signed" if difference else "outcome_pages.per_100", value=value)
-
-
 # --- shared inputs -------------------------------------------------------------------------------
-
-
-def _window(export: Export, view: View, months: int) -> date:
-    first = query.run(export.cursor(), "web_data_span")["first_date"][0]
-    return window_start(view.p.end, months, first)
 
 
 def _group_labels(by: str, groups: list[str | None], framework: Framework) -> list[str]:
@@ -390,11 +337,11 @@ def _headline(table: pl.DataFrame, view: View, policy: Policy) -> list[str]:
     return [attained, covered]
 
 
-def _definitions(*keys: str) -> list[tuple[str, str]]:
+def outcome_definitions(*keys: str) -> list[tuple[str, str]]:
     return [(t(f"outcome_pages.def_{k}_term"), t(f"outcome_pages.def_{k}")) for k in keys]
 
 
-def outcome_trends_page(
+def build(
     export: Export,
     settings: Settings,
     view: View,
@@ -403,7 +350,7 @@ def outcome_trends_page(
     P and distance travelled: what an analyst explores and a board reads."""
     policy = policy_for(settings)
     page = PageData("outcome-trends", view)
-    start = _window(export, view, settings.series_months)
+    start = series_window(export, view.p.end, settings.series_months)
     # a board series too thin by month is drawn by quarter; internal figures never need quarters
     if policy.controlled:
         monthly, quarterly = _series(export, settings, view, start, ("month", "quarter"))
@@ -424,7 +371,7 @@ def outcome_trends_page(
     _add_breakdown(page, export, settings, DEFAULT_BREAKDOWN)
     page.sentences = _headline(page.tables[f"breakdown_{DEFAULT_BREAKDOWN}"], view, policy)
     page.tables["distance"] = _distance_table(export, settings, view, policy)
-    page.definitions = _definitions(
+    page.definitions = outcome_definitions(
         "attainment", "partly_met", "coverage", "interval", "series", "spc", "distance"
     )
     return page
@@ -438,7 +385,7 @@ def outcome_breakdown_page(by: str) -> Callable[[Export, Settings, View], PageDa
     def page_fn(export: Export, settings: Settings, view: View) -> PageData:
         page = PageData(f"outcome-breakdown-{by}", view)
         _add_breakdown(page, export, settings, by)
-        page.definitions = _definitions("attainment", "interval", "coverage")
+        page.definitions = outcome_definitions("attainment", "interval", "coverage")
         return page
 
     page_fn.__name__ = page_fn.__qualname__ = f"outcome_breakdown_{by}"
@@ -446,126 +393,3 @@ def outcome_breakdown_page(by: str) -> Callable[[Export, Settings, View], PageDa
 
 
 # --- national outcomes ---------------------------------------------------------------------------
-
-
-def _icons(series: pl.DataFrame, settings: Settings) -> dict[str, Icons]:
-    """Variation and assurance icons of each indicator's monthly series; neutral indicators with a
-    target band (the deprivation gap, budget utilisation) are judged by `band_assurance`."""
-    targets = settings.targets
-    gap_target = targets.get(GAP_ID, DEFAULT_GAP_TARGET)
-    bands = {GAP_ID: (gap_target, gap_target), BUDGET_ID: tuple(settings.budget_band)}
-    rules = Rules.of(settings)
-    out = {}
-    for (indicator_id,), rows in series.group_by("indicator_id", maintain_order=True):
-        drawn = rows.filter(pl.col("value").is_not_null()).sort("p")
-        if drawn.is_empty():
-            out[indicator_id] = Icons(None, None)
-            continue
-        direction = drawn["spc_direction"][0]
-        result = judge(
-            drawn, "value", rules, direction=direction,
-            target=None if direction == "neutral" else targets.get(indicator_id),
-        )  # fmt: skip
-        if indicator_id in bands:
-            judged = band_assurance(result, *bands[indicator_id])
-            assurance = ASSURANCE_ICONS.get(judged) if judged else None
-        else:
-            assurance = assurance_icon(result)
-        out[indicator_id] = Icons(variation_icon(result), assurance)
-    return out
-
-
-def _line(record: dict, unit: str) -> str:
-    """The plain-language line under an indicator, from the protected record only."""
-    value = record["value"]
-    if value is None:
-        key = "line_hidden" if record.get("suppressed") else "line_none"
-        return t(f"outcome_pages.{key}")
-    indicator_id = record["id"]
-    if indicator_id == GAP_ID:
-        side = "more" if value > 0 else "less" if value < 0 else "equal"
-        return t(f"outcome_pages.line_gap_{side}", value=abs(value))
-    if unit == "rate" and indicator_id not in SPEND_IDS:
-        return t(f"outcome_pages.line_{indicator_id}", share=share_phrase(value))
-    return t(f"outcome_pages.line_{indicator_id}", value=value)
-
-
-def _indicator_frame(
-    exact_table: pl.DataFrame, records: list[dict], icons: Mapping[str, Icons], framework: Framework
-) -> pl.DataFrame:
-    """One row per indicator with its figures as text in their own units. A figure is flagged as
-    hidden where the board record (indicators.indicator_json) left out a figure that exists."""
-    exact_rows = {r["indicator_id"]: r for r in exact_table.to_dicts()}
-    outcomes = {o.number: o for o in framework.outcomes}
-    rows = []
-    for rec in records:
-        ex, unit = exact_rows[rec["id"]], rec["unit"]
-        icon = icons.get(rec["id"], Icons(None, None))
-        row = {
-            "national_outcome": rec["national_outcome"],
-            "indicator_id": rec["id"],
-            "outcome": outcomes[rec["national_outcome"]].label,
-            "indicator": rec["label"],
-            "summary": _line(rec, unit),
-            "variation": t(f"spc.icon_{icon.variation}") if icon.variation else None,
-            "assurance": t(f"spc.icon_{icon.assurance}") if icon.assurance else None,
-            "provisional": rec["provisional"],
-        }
-        for field in INDICATOR_FIELDS:
-            row[field] = format_indicator(rec[field], unit, difference=field == "gap")
-            row[flag(field)] = rec[field] is None and ex[field] is not None
-        rows.append(row)
-    schema = {"national_outcome": pl.Int64, "indicator_id": pl.String, "outcome": pl.String,
-              "indicator": pl.String,
-              **dict.fromkeys(INDICATOR_FIELDS, pl.String), "summary": pl.String,
-              "variation": pl.String, "assurance": pl.String, "provisional": pl.Boolean,
-              **{flag(f): pl.Boolean for f in INDICATOR_FIELDS}}  # fmt: skip
-    return pl.DataFrame(rows, schema=schema)
-
-
-def national_outcomes_page(export: Export, settings: Settings, view: View) -> PageData:
-    """The nine national outcomes with their local indicators: value, year earlier, peer average,
-    target, gap, a plain sentence and the icons of each indicator's monthly series."""
-    policy = policy_for(settings)
-    framework = load_framework(settings.framework_file)
-    common = {"partnership": view.partnership, "filters": view.filters,
-              "extract_date": export.extract_date, "lag_weeks": settings.run_out_lag_weeks,
-              "framework_file": settings.framework_file}  # fmt: skip
-    benchmark = read_benchmark(settings.benchmark_file, settings.framework_file) if (
-        settings.benchmark_file) else None  # fmt: skip
-    # The period's table, its protected attainment and the monthly series are independent: each runs
-    # on its own cursor in its own thread, so DuckDB works on them side by side.
-    with ThreadPoolExecutor(max_workers=3) as threads:
-        table_job = threads.submit(
-            indicator_table, export.cursor(), period=view.p,
-            comparators=list(settings.comparators) or None, targets=settings.targets,
-            benchmark=benchmark, **common,
-        )  # fmt: skip
-        attainment_job = threads.submit(_protected_attainment, export, settings, view, policy)
-        series_job = threads.submit(
-            indicator_series, export.cursor(), start=_window(export, view, settings.series_months),
-            end=view.p.end, **common,
-        )  # fmt: skip
-        exact_table, series = table_job.result(), series_job.result()
-        records = indicator_json(exact_table, attainment_job.result(), policy)
-    icons = _icons(series, settings)
-    page = PageData("national-outcomes", view)
-    page.tables["indicators"] = _indicator_frame(exact_table, records, icons, framework)
-    page.charts = icons
-    page.sentences = [t("outcome_pages.national_intro", period=view.period)]
-    page.definitions = [
-        (t("outcome_pages.outcome_term", n=o.number, label=o.label), o.statement)
-        for o in framework.outcomes
-    ] + _definitions("icons", "band", "summary", "local")
-    return page
-
-
-def _protected_attainment(
-    export: Export, settings: Settings, view: View, policy: Policy
-) -> pl.DataFrame:
-    """Attainment overall and by national outcome protected as `dashboard figures` protects them,
-    so an attainment indicator is hidden on this page exactly when it is in the board JSON."""
-    common = {"partnerships": [view.partnership], "periods": [view.p], "filters": view.filters,
-              "framework_file": settings.framework_file}  # fmt: skip
-    counted = attainments(export.cursor(), **common, bys=("all", "national_outcome"))
-    return attainment_json(counted["all"], counted["national_outcome"], policy)[1]

@@ -16,7 +16,7 @@ from dashboard.extract.export import Export
 from dashboard.outcomes.attainment import attainment
 
 
-def data_quality(export: Export, settings: Settings, view: View) -> PageData:
+def build(export: Export, settings: Settings, view: View) -> PageData:
     """How far the data can be trusted: what validation found, data gaps, review completeness."""
     policy = policy_for(settings)
     report = export.report

@@ -22,7 +22,7 @@ import polars as pl
 import shapely
 from markupsafe import Markup
 
-from dashboard.core import disclosure, palette, query
+from dashboard.core import disclosure, palette
 from dashboard.core.disclosure import Policy
 from dashboard.core.errors import UserError
 from dashboard.core.framework import Indicator, load_framework
@@ -30,22 +30,20 @@ from dashboard.core.page import PageData, View, policy_for, whole_partnership
 from dashboard.core.periods import quarters_in
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
-from dashboard.emerging.emerging_needs import emerging_page
+from dashboard.emerging import emerging_needs
 from dashboard.extract.export import Export
+from dashboard.extract.filters import series_window
 from dashboard.extract.validation import Report
+from dashboard.outcomes import national_outcomes, outcome_trends
 from dashboard.outcomes.attainment import label_periods
 from dashboard.outcomes.indicators import indicator_series, indicator_values
-from dashboard.outcomes.outcome_trends import (
-    national_outcomes_page,
-    outcome_trends_page,
-)
-from dashboard.quality.data_quality import data_quality
+from dashboard.quality import data_quality
 from dashboard.report.html import print_pdf, render_html
 from dashboard.spc.chart import spc_figure
 from dashboard.spc.icons import assurance_icon, svg, variation_icon
-from dashboard.spc.series import Rules, from_first, judge, window_start
+from dashboard.spc.series import Rules, from_first, judge
 from dashboard.spc.xmr import SpcResult, format_value, latest, reading
-from dashboard.spend.spend import spend_page
+from dashboard.spend import spend
 from dashboard.zones import zone_map as zone_pages
 
 # Indicators drawn as SPC charts beside overall attainment: the count-based ones a board asks
@@ -244,8 +242,7 @@ def indicator_charts(
     """The headline indicators' SPC charts, and a sentence for each one that cannot be drawn."""
     con = export.cursor()
     framework = load_framework(settings.framework_file)
-    first = query.run(con, "web_data_span")["first_date"][0]
-    start = window_start(view.p.end, settings.series_months, first)
+    start = series_window(export, view.p.end, settings.series_months)
     common = {"filters": view.filters, "framework_file": settings.framework_file}
     monthly = indicator_series(
         con, partnership=view.partnership, start=start, end=view.p.end,
@@ -575,28 +572,28 @@ def board_pack(
     settings = dataclasses.replace(settings, audience="board")
     policy = policy_for(settings)
     view = View(partnership, period)
-    national = national_outcomes_page(export, settings, view)
-    trends = outcome_trends_page(export, settings, view)
+    national = national_outcomes.build(export, settings, view)
+    trends = outcome_trends.build(export, settings, view)
     charts, notes = indicator_charts(export, settings, view, policy, indicators=indicators)
-    spend = spend_page(export, settings, view)
-    emerging = emerging_page(export, settings, view)
-    quality = data_quality(export, settings, view)
+    spending = spend.build(export, settings, view)
+    emerging = emerging_needs.build(export, settings, view)
+    quality = data_quality.build(export, settings, view)
     sections = [
         _national_section(national, policy),
         _trends_section(trends, charts, notes),
         _coverage_section(trends, policy),
         _emerging_section(emerging, policy, top_signals),
-        _spend_section(spend, policy),
+        _spend_section(spending, policy),
     ]
-    pages = [national, trends, spend, emerging, quality]
+    pages = [national, trends, spending, emerging, quality]
     if option is not None:
         sections.append(_zones_section(export, settings, view, policy, option))
-        pages.insert(-1, PageData("zones", view, definitions=zone_pages._definitions()))
+        pages.insert(-1, PageData("zones", view, definitions=zone_pages.zone_definitions()))
     trusts = {s.key: section_trust(export.report, SECTION_TABLES[s.key], caution_share)
               for s in sections}  # fmt: skip
     for s in sections:
         s.trust = _trust_sentence(trusts[s.key], caution_share)
-    summary = _summary(view, export.extract_date, national, trends, spend, emerging, sections,
+    summary = _summary(view, export.extract_date, national, trends, spending, emerging, sections,
                        trusts)  # fmt: skip
     sections.append(_quality_section(quality, sections, policy, trusts, caution_share))
     return BoardPack(
@@ -613,7 +610,7 @@ def board_pack(
 
 
 @whole_partnership
-def board_pack_page(export: Export, settings: Settings, view: View) -> PageData:
+def build(export: Export, settings: Settings, view: View) -> PageData:
     """The pack's summary and every table it prints, as `dashboard page board-pack` shows them."""
     pack = board_pack(export, settings, partnership=view.partnership, period=view.period)
     page = PageData("board-pack", view, sentences=pack.summary, definitions=pack.definitions)

@@ -247,7 +247,7 @@ def learning_table(
         {k: t(f"evaluation.by_{k}") for k in UNIT_KINDS}, default=None))  # fmt: skip
 
 
-def contract_review_page(export: Export, settings: Settings, view: View) -> PageData:
+def build(export: Export, settings: Settings, view: View) -> PageData:
     """Planned and delivered, outcomes aimed for and met, challenges and learning, per lot and per
     provider; the page's own figures and the review's JSON are the same frames."""
     policy = policy_for(settings)

@@ -15,7 +15,6 @@ from datetime import date
 
 import polars as pl
 
-from dashboard.core.periods import add_months
 from dashboard.core.settings import DEFAULTS, Settings
 from dashboard.spc.xmr import Annotation, SpcResult, xmr
 
@@ -39,13 +38,6 @@ class Rules:
             rebase_dates=tuple(settings.spc_rebase_dates),
             annotations=dict(settings.spc_annotations),
         )
-
-
-def window_start(end: date, months: int, first: date | None = None) -> date:
-    """First day of a series of `months` months ending with `end`'s month, or of the data's first
-    month (`first`) when that is later: a chart never starts before there was anything to count."""
-    window = add_months(date(end.year, end.month, 1), 1 - months)
-    return window if first is None else max(window, date(first.year, first.month, 1))
 
 
 def from_first(df: pl.DataFrame, column: str = "denominator") -> pl.DataFrame:

@@ -26,7 +26,7 @@ from dashboard.core import disclosure
 from dashboard.core.disclosure import Policy, flag
 from dashboard.core.intervals import wilson
 from dashboard.core.page import NO_FILTERS, Filters, PageData, View, policy_for
-from dashboard.core.periods import Period, months_in, period_params, quarters_in
+from dashboard.core.periods import Period, months_in, period_params, quarters_in, window_start
 from dashboard.core.query import run
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
@@ -35,7 +35,7 @@ from dashboard.outcomes.attainment import attainments, split_periods
 from dashboard.outcomes.indicators import is_provisional
 from dashboard.spc.chart import spc_figure
 from dashboard.spc.icons import colour
-from dashboard.spc.series import Rules, judge, window_start
+from dashboard.spc.series import Rules, judge
 from dashboard.spc.xmr import SpcResult, band_assurance, format_value, reading
 
 HOUR_SERVICES = ("home_care", "reablement", "personal_assistant")  # plans with planned hours
@@ -553,7 +553,7 @@ def _hours_sentence(hours: pl.DataFrame) -> str | None:
     return t("spend.summary_hours", ratio=total["hours_ratio"], cost=_money(total["cost_per_hour"]))
 
 
-def spend_page(
+def build(
     export: Export,
     settings: Settings,
     view: View,

@@ -33,7 +33,6 @@ from dashboard.outcomes.attainment import rate
 from dashboard.zones import design, zones
 from dashboard.zones.design import InfeasibleDesign
 
-MAX_COMPARED = 3  # options shown beside today's lots on the compare page
 DEFAULT_MEASURE = "weekly_hours"
 # Single-hue blues, lightest to darkest (Analysis Function blues with two lighter tints): a
 # lightness ramp stays readable with every colour-vision deficiency and in greyscale.
@@ -46,7 +45,6 @@ MAP_WIDTH_PX, MAP_HEIGHT_PX = 400, 500  # the map size the initial zoom is fitte
 MAP_MARGIN = 1.3  # the extent fitted is this much larger than the areas' centroids span
 MAX_ZOOM = 14
 WORLD_PX = 512  # deck.gl: width of the whole world at zoom 0, in pixels
-BALANCE_TOLERANCE = 0.05  # max ÷ min ratios closer than this read as "about the same balance"
 OPTION_STEM = re.compile(r"[^A-Za-z0-9_-]+")
 
 # Counts that go through disclosure control on these pages: the zone figures' own, and attainment's.
@@ -124,13 +122,6 @@ class OptionView:
     summary: pl.DataFrame  # protected, one row
     outlines: dict  # GeoJSON, one feature per zone
     no_zone: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Comparison:
-    summary: pl.DataFrame  # protected, one row per option, today's lots first
-    sentences: list[str]
-    views: dict[str, OptionView]
 
 
 def as_at_date(export: Export, view: View) -> date:
@@ -459,12 +450,12 @@ def map_alt(view: OptionView, measure: str, policy: Policy) -> str:
 # --- page data ------------------------------------------------------------------------------------
 
 
-def _definitions() -> list[tuple[str, str]]:
+def zone_definitions() -> list[tuple[str, str]]:
     return [(t(f"zone_pages.def_{k}_term"), t(f"zone_pages.def_{k}"))
             for k in ("attainment", "rural", "compactness", "changing", "shades")]  # fmt: skip
 
 
-def _today(inputs: ZoneInputs, policy: Policy) -> OptionView:
+def today_view(inputs: ZoneInputs, policy: Policy) -> OptionView:
     return option_view(
         inputs, inputs.today, policy, name=t("zone_pages.today"), against_today=False
     )
@@ -486,13 +477,13 @@ def _context_sentences(export: Export, inputs: ZoneInputs, today: OptionView) ->
     return out
 
 
-def zone_map_page(export: Export, settings: Settings, view: View) -> PageData:
+def build(export: Export, settings: Settings, view: View) -> PageData:
     """Today's lots on the map, coloured by weekly hours, with the per-zone table beside it. The
     exact inputs ride along in `charts["inputs"]` (never shown) so the page can redraw an option
     the user designs or edits without querying again."""
     policy = policy_for(settings)
     inputs = zone_inputs(export, settings, view)
-    today = _today(inputs, policy)
+    today = today_view(inputs, policy)
     page = PageData("zone-map", view)
     page.tables = {"zones": today.zones, "option": today.summary, "areas": area_table(today)}
     page.sentences = _context_sentences(export, inputs, today)
@@ -503,107 +494,7 @@ def zone_map_page(export: Export, settings: Settings, view: View) -> PageData:
         "today": today,
         "inputs": inputs,
     }  # fmt: skip
-    page.definitions = _definitions()
-    return page
-
-
-def _row(summary: pl.DataFrame) -> dict:
-    """The summary row with suppressed cells as the string "suppressed" (never their value)."""
-    row = summary.row(0, named=True)
-    for column in disclosure.protected_columns(summary):
-        if row[disclosure.flag(column)]:
-            row[column] = "suppressed"
-    return row
-
-
-def _people_clause(n, policy: Policy) -> str:
-    if n == "suppressed":
-        return t("zone_pages.cmp_people_few", threshold=policy.threshold)
-    return t("zone_pages.cmp_people_none") if not n else t("zone_pages.cmp_people_n", n=n)
-
-
-def compare_sentences(
-    today: pl.DataFrame, option: pl.DataFrame, policy: Policy, *, lots_today: bool = True
-) -> list[str]:
-    """What differs between an option and today's lots that matters for a tender, from the two
-    protected summary rows."""
-    now, new = _row(today), _row(option)
-    name = new["option"]
-    ratio, before = new["max_min_ratio"], now["max_min_ratio"]
-    if not lots_today:
-        return [t("zone_pages.cmp_no_lots", option=name, zones=new["zones"])]
-    if ratio is None or before is None:
-        balance, better = t("zone_pages.cmp_balance_unknown", option=name), False
-    else:
-        better = ratio < before - BALANCE_TOLERANCE
-        key = "evens" if better else "uneven" if ratio > before + BALANCE_TOLERANCE else "same"
-        balance = t(f"zone_pages.cmp_{key}", option=name, ratio=ratio, today=before)
-    people = new["people_changing_lot"]
-    joiner = t("zone_pages.cmp_but") if better and people else t("zone_pages.cmp_and")
-    out = [t("zone_pages.cmp_sentence", balance=balance, joiner=joiner,
-             people=_people_clause(people, policy))]  # fmt: skip
-    if new["zones"] != now["zones"]:
-        out.append(t("zone_pages.cmp_zone_count", zones=new["zones"], lots=now["zones"]))
-    if new["travel_km_mean"] is not None and now["travel_km_mean"] is not None:
-        out.append(
-            t("zone_pages.cmp_travel", km=new["travel_km_mean"], today=now["travel_km_mean"])
-        )
-    if new["zones_below_floor"]:
-        out.append(t("zone_pages.cmp_below_floor", n=new["zones_below_floor"], floor=new["floor"],
-                     smallest=new["smallest_hours"]))  # fmt: skip
-    if new["non_contiguous"]:
-        out.append(t("zone_pages.cmp_non_contiguous", n=new["non_contiguous"]))
-    joining = new["people_joining_a_lot"]
-    if joining:
-        out.append(
-            t("zone_pages.cmp_joining_few", threshold=policy.threshold)
-            if joining == "suppressed"
-            else t("zone_pages.cmp_joining", n=joining)
-        )
-    return out
-
-
-def compare(inputs: ZoneInputs, options: Mapping[str, pl.DataFrame], policy: Policy) -> Comparison:
-    """Today's lots and up to MAX_COMPARED options side by side."""
-    if len(options) > MAX_COMPARED:
-        raise UserError(t("zone_pages.too_many_options", most=MAX_COMPARED))
-    today = _today(inputs, policy)
-    views = {today.name: today} | {
-        name: option_view(inputs, frame, policy, name=name) for name, frame in options.items()
-    }
-    lots_today = inputs.today.height > 0
-    sentences = [
-        s for v in list(views.values())[1:]
-        for s in compare_sentences(today.summary, v.summary, policy, lots_today=lots_today)
-    ]  # fmt: skip
-    return Comparison(pl.concat([v.summary for v in views.values()]), sentences, views)
-
-
-def zone_compare_page(export: Export, settings: Settings, view: View) -> PageData:
-    """Today's lots against the first MAX_COMPARED options saved in the options folder (by name)."""
-    policy = policy_for(settings)
-    inputs = zone_inputs(export, settings, view)
-    page = PageData("zone-compare", view, definitions=_definitions())
-    problems, chosen = [], {}
-    try:
-        paths = saved_options(options_folder(settings, export))[:MAX_COMPARED]
-    except UserError as exc:  # a bad folder or file is named on the page, not a crash
-        problems, paths = [str(exc)], []
-    for path in paths:
-        try:
-            chosen[path.stem] = load_option(path, inputs)
-        except UserError as exc:
-            problems.append(str(exc))
-    result = compare(inputs, chosen, policy)
-    views = list(result.views.values())
-    page.tables = {"summary": result.summary, "zones_today": views[0].zones} | {
-        f"zones_{name}": v.zones for name, v in zip(chosen, views[1:], strict=True)
-    }
-    page.sentences = [t("zone_pages.as_at", as_at=inputs.as_at, areas=inputs.demand.height)]
-    page.sentences += problems + (
-        result.sentences or [t("zone_pages.no_saved", folder=settings.options_dir)]
-    )
-    page.charts = {"inputs": inputs, "comparison": result}
+    page.definitions = zone_definitions()
     return page
 
 

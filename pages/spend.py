@@ -3,19 +3,12 @@
 import streamlit as st
 
 from dashboard.app import render, web
-from dashboard.core.page import policy_for
 from dashboard.core.strings import t
-from dashboard.spend.spend import BREAKDOWNS, spend_page
+from dashboard.spend.spend import BREAKDOWNS
 
-st.title(t("spend.title"))
-st.write(t("spend.intro"))
-ctx = web.page_context()
-if ctx is not None:
-    page = web.page_data(spend_page, ctx)
-    policy = policy_for(ctx.settings)
-    st.subheader(t("spend.heading_summary"))
-    for sentence in page.sentences:
-        st.write(sentence)
+opened = web.open_page("spend", "spend.title", "spend.intro", heading_key="spend.heading_summary")
+if opened is not None:
+    page, policy = opened.page, opened.policy
     if page.tables:
         st.subheader(t("spend.heading_series"))
         for name, chart in page.charts.items():
