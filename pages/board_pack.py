@@ -7,9 +7,10 @@ import streamlit as st
 
 from dashboard.app import web
 from dashboard.core.errors import UserError
+from dashboard.core.files import safe_stem
 from dashboard.core.strings import t
 from dashboard.report.board_pack import build_board_pack
-from dashboard.zones.zone_map import OPTION_STEM, options_folder, saved_options
+from dashboard.zones.zone_map import options_folder, saved_options
 
 MIME = {"pdf": "application/pdf", "html": "text/html"}
 
@@ -36,11 +37,9 @@ if opened is not None:
         with st.spinner(t("board_pack.building")), tempfile.TemporaryDirectory() as tmp:
             option = saved.get(chosen)
             if upload is not None:  # the name is the user's: keep only safe characters
-                option = (
-                    Path(tmp) / f"{OPTION_STEM.sub('-', Path(upload.name).stem) or 'option'}.csv"
-                )
+                option = Path(tmp) / f"{safe_stem(Path(upload.name).stem) or 'option'}.csv"
                 option.write_bytes(upload.getvalue())
-            name = f"board-pack-{OPTION_STEM.sub('-', view.partnership)}-{view.period.replace('/', '-')}.{fmt}"
+            name = f"board-pack-{safe_stem(view.partnership)}-{view.period.replace('/', '-')}.{fmt}"
             try:
                 out = build_board_pack(
                     ctx.export, ctx.settings, partnership=view.partnership, period=view.period,

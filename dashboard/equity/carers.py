@@ -12,16 +12,12 @@ from dashboard.core.contract import CARER_DOMAINS
 from dashboard.core.disclosure import Policy
 from dashboard.core.page import PageData, View, policy_for
 from dashboard.core.periods import Period, window_start
+from dashboard.core.ratio import rate
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
 from dashboard.equity.equity import interval_rates, with_wilson
 from dashboard.extract.export import Export
-from dashboard.outcomes.attainment import (
-    attainment,
-    rate,
-    series_periods,
-    split_periods,
-)
+from dashboard.outcomes.attainment import attainment, series_periods, split_periods
 from dashboard.spc.chart import spc_figure
 from dashboard.spc.series import Rules, judge
 from dashboard.spc.xmr import reading

@@ -13,13 +13,11 @@ from dashboard.core.intervals import garwood, wilson
 from dashboard.core.page import PageData, View, policy_for
 from dashboard.core.palette import DARK_BLUE, TURQUOISE
 from dashboard.core.query import run
+from dashboard.core.ratio import rate
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
 from dashboard.extract.export import Export
-from dashboard.outcomes.attainment import (
-    attainments,
-    rate,
-)
+from dashboard.outcomes.attainment import attainments
 
 EQUITY_BREAKDOWNS = ("deprivation_decile", "urban_rural", "age_band", "sex", "client_group")
 PER = 1000  # unmet need is per 1,000 population

@@ -21,6 +21,7 @@ from dashboard.core.framework import DEFAULT_FRAMEWORK_FILE, load_framework
 from dashboard.core.page import NO_FILTERS, Filters
 from dashboard.core.periods import Period, months_in, period_params, quarters_in
 from dashboard.core.query import run
+from dashboard.core.ratio import rate
 
 BREAKDOWNS = (
     "all", "national_outcome", "domain", "locality", "client_group", "service_type", "sds_option",
@@ -48,12 +49,6 @@ class OutcomeFigures:
 def crosswalk_params(framework_file: Path) -> dict[str, list]:
     crosswalk = load_framework(framework_file).crosswalk
     return {"xw_domains": list(crosswalk), "xw_outcomes": list(crosswalk.values())}
-
-
-def rate(numerator: str, denominator: str) -> pl.Expr:
-    """numerator ÷ denominator, null (not computable) when the denominator is 0."""
-    den = pl.col(denominator).cast(pl.Float64)
-    return pl.when(den != 0).then(pl.col(numerator) / den).otherwise(None)
 
 
 def label_periods(df: pl.DataFrame, periods: list[Period]) -> pl.DataFrame:

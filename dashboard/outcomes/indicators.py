@@ -29,14 +29,9 @@ from dashboard.core.periods import (
     year_earlier,
 )
 from dashboard.core.query import parameter_names, run, sql_text
+from dashboard.core.ratio import rate
 from dashboard.core.settings import DEFAULTS
-from dashboard.outcomes.attainment import (
-    attainments,
-    complete,
-    label_periods,
-    outcome_figures,
-    rate,
-)
+from dashboard.outcomes.attainment import attainments, complete, label_periods, outcome_figures
 
 DEFAULT_INTENSIVE_MIN_HOURS = 10.0  # weekly hours at home that make needs "intensive"
 GAP_ID = "no5_deprivation_gap"

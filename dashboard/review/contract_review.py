@@ -23,10 +23,11 @@ from dashboard.core.framework import DEFAULT_FRAMEWORK_FILE
 from dashboard.core.page import NO_FILTERS, Filters, PageData, View, policy_for
 from dashboard.core.periods import Period
 from dashboard.core.query import run
+from dashboard.core.ratio import rate
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
 from dashboard.extract.export import Export
-from dashboard.outcomes.attainment import attainment, rate
+from dashboard.outcomes.attainment import attainment
 from dashboard.review.learning_log import UNIT_KINDS, Note, check_outside_export, read_notes
 from dashboard.spend.spend import HOUR_SERVICES, protect_amounts, provider_universe, spend_figures
 from dashboard.zones import zones

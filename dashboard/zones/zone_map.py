@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,11 +24,12 @@ from dashboard.core import disclosure, geometry, palette, query
 from dashboard.core.contract import LOT_MODELS
 from dashboard.core.disclosure import Policy
 from dashboard.core.errors import UserError
+from dashboard.core.files import safe_stem
 from dashboard.core.page import PageData, View, policy_for
+from dashboard.core.ratio import rate
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
 from dashboard.extract.export import Export
-from dashboard.outcomes.attainment import rate
 from dashboard.zones import design, zones
 from dashboard.zones.design import InfeasibleDesign
 
@@ -45,7 +45,6 @@ MAP_WIDTH_PX, MAP_HEIGHT_PX = 400, 500  # the map size the initial zoom is fitte
 MAP_MARGIN = 1.3  # the extent fitted is this much larger than the areas' centroids span
 MAX_ZOOM = 14
 WORLD_PX = 512  # deck.gl: width of the whole world at zoom 0, in pixels
-OPTION_STEM = re.compile(r"[^A-Za-z0-9_-]+")
 
 # Counts that go through disclosure control on these pages: the zone figures' own, and attainment's.
 COUNTS = (*zones.DISCLOSIVE_COUNTS, "met", "denominator")
@@ -578,7 +577,7 @@ def save_option(
     assignment: pl.DataFrame, inputs: ZoneInputs, folder: Path, name: str
 ) -> tuple[Path, Path]:
     """Write `<name>.csv` and `<name>.geojson` into `folder` (from `options_folder`)."""
-    stem = OPTION_STEM.sub("-", name).strip("-")
+    stem = safe_stem(name).strip("-")
     if not stem:
         raise UserError(t("zone_pages.option_name_empty"))
     folder.mkdir(parents=True, exist_ok=True)
