@@ -123,7 +123,7 @@ def year_earlier(p: Period) -> Period:
 
 def period_params(periods: Sequence[Period]) -> dict[str, list[date]]:
     """The `$starts` and `$ends` lists every period query takes. Every reporting period is whole
-    calendar months, and the spend queries count by month (base_tables.SPEND_MONTHS), so any other
+    calendar months, and the spend queries count by month (queries/base_spend_months.sql), so any other
     span is refused here rather than counted wrongly there."""
     for p in periods:
         if p.start.day != 1 or p.end_exclusive.day != 1:
