@@ -161,7 +161,7 @@ def _sample(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _spc(args: argparse.Namespace, settings: Settings) -> int:
-    from dashboard.spc.xmr import run_request
+    from dashboard.spc.request import run_request
 
     try:
         payload = json.load(sys.stdin)

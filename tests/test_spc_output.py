@@ -7,7 +7,8 @@ import pytest
 from dashboard.core.errors import UserError
 from dashboard.spc.chart import spc_figure
 from dashboard.spc.icons import ICON_NAMES, assurance_icon, colour, svg, variation_icon
-from dashboard.spc.xmr import Annotation, reading, run_request, xmr
+from dashboard.spc.request import run_request
+from dashboard.spc.xmr import Annotation, reading, xmr
 
 BASE = [12, 10, 12, 10, 12, 10]  # centre 11, mean MR 2, limits 5.68 / 16.32, near 7.4533 / 14.5467
 
