@@ -110,20 +110,14 @@ def spend_section(page: PageData, policy: Policy) -> Section:
         section.sentences.append(drawn.alt)
     else:
         section.charts.append(chart(drawn.figure, drawn.alt, notes=(drawn.note,)))
-    section.tables.append(
-        table(
-            page.tables["spend_by_service_type"], policy,
-            _cols("group", "people", "spend", "budget", "utilisation", group="service_type"),
-            t("board_pack.caption_spend", period=page.view.period),
-        )
-    )  # fmt: skip
-    section.tables.append(
-        table(
-            page.tables["value_by_service_type"], policy,
-            _cols("group", "met", "denominator", "attainment", "weekly_cost", group="service_type"),
-            t("board_pack.caption_value", period=page.view.period),
-        )
-    )  # fmt: skip
+    section.tables += [
+        table(page.tables["spend_by_service_type"], policy,
+              _cols("group", "people", "spend", "budget", "utilisation", group="service_type"),
+              t("board_pack.caption_spend", period=page.view.period)),
+        table(page.tables["value_by_service_type"], policy,
+              _cols("group", "met", "denominator", "attainment", "weekly_cost", group="service_type"),
+              t("board_pack.caption_value", period=page.view.period)),
+    ]  # fmt: skip
     return section
 
 

@@ -23,7 +23,7 @@ from dashboard.core.page import NO_FILTERS, Filters
 from dashboard.core.periods import Period
 from dashboard.core.query import run
 from dashboard.core.ratio import rate
-from dashboard.outcomes.attainment import attainment
+from dashboard.outcomes.attainment import attainment_breakdown
 from dashboard.review.learning_log import UNIT_KINDS, Note, check_outside_export, read_notes
 from dashboard.spend.spend import HOUR_SERVICES, protect_amounts, provider_universe, spend_figures
 from dashboard.zones import zones
@@ -82,16 +82,16 @@ def unit_figures(
             ],
         ),  # fmt: skip
         _keyed(
-            attainment(
+            attainment_breakdown(
                 con,
-                partnerships=[partnership],
-                periods=[period],
+                partnership=partnership,
+                period=period,
                 by=by,
                 filters=filters,
                 framework_file=framework_file,
-            ),  # fmt: skip
+            ),
             ["met", "partly_met", "denominator", "due", "reviewed"],
-        ),
+        ),  # fmt: skip
         _keyed(run(con, "review_handbacks", **window, **filters.params()), ["handbacks"]),
         _keyed(run(con, "review_unmet", **window, **people), ["unmet_requests"]),
     ]
