@@ -301,7 +301,7 @@ def _board_pack(args: argparse.Namespace, settings: Settings) -> int:
 
 def _review(args: argparse.Namespace, settings: Settings) -> int:
     from dashboard.core.periods import parse_period
-    from dashboard.review.contract_review import review_json
+    from dashboard.review.figures import review_json
 
     period = parse_period(args.period)
     export = _open(settings)

@@ -10,10 +10,9 @@ if opened is not None:
     page, policy = opened.page, opened.policy
     st.subheader(t("evaluation.domains_heading"))
     render.table(page.tables["domains"], policy, key="carer-domains")
-    if "trend" in page.charts:
+    if page.trend is not None:
         st.subheader(t("evaluation.trend_heading"))
-        chart = page.charts["trend"]
         render.chart_with_table(
-            chart["figure"], page.tables["trend"], policy, key="carer-trend", alt=chart["alt"]
+            page.trend.figure, page.tables["trend"], policy, key="carer-trend", alt=page.trend.alt
         )
     render.workbook_button(page, policy)

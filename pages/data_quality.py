@@ -19,10 +19,10 @@ if opened is not None:
         st.subheader(t("quality.unusable_heading"))
         for message in page.tables["unusable"]["message"]:
             st.error(message)
-    if "review_completeness" in page.tables:
+    if page.review_completeness is not None:
         st.subheader(t("quality.completeness_heading"))
         render.chart_with_table(
-            page.charts["review_completeness"], page.tables["review_completeness"], policy,
+            page.review_completeness, page.tables["review_completeness"], policy,
             key="review-completeness", alt=t("quality.completeness_alt"),
         )  # fmt: skip
     st.subheader(t("quality.gaps_heading"))

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.app import render, web
 from dashboard.core.strings import t
-from dashboard.equity.equity import EQUITY_BREAKDOWNS
+from dashboard.equity.figures import EQUITY_BREAKDOWNS
 
 opened = web.open_page("equity", "evaluation.equity_title", "evaluation.equity_intro")
 if opened is not None:
@@ -14,15 +14,15 @@ if opened is not None:
         t("evaluation.equity_breakdown"), EQUITY_BREAKDOWNS, key="equity_by",
         bind="query-params", format_func=lambda b: t(f"evaluation.by_{b}"),
     )  # fmt: skip
-    for key, name, heading in (
-        ("attainment", "attainment", "attainment_heading"),
-        ("unmet", "unmet_need", "unmet_heading"),
+    for charts, name, heading in (
+        (page.attainment, "attainment", "attainment_heading"),
+        (page.unmet, "unmet_need", "unmet_heading"),
     ):
         st.subheader(t(f"evaluation.{heading}"))
-        chart = page.charts[f"{key}_{by}"]
+        chart = charts[by]
         render.chart_with_table(
-            chart["figure"], page.tables[name].filter(pl.col("breakdown") == by), policy,
-            key=f"equity-{name}", alt=chart["alt"],
+            chart.figure, page.tables[name].filter(pl.col("breakdown") == by), policy,
+            key=f"equity-{name}", alt=chart.alt,
         )  # fmt: skip
     st.subheader(t("evaluation.sds_heading"))
     render.table(

@@ -30,15 +30,12 @@ from dashboard.core.page import View
 from dashboard.core.settings import Settings
 from dashboard.extract.export import open_export
 from dashboard.extract.validation import Report, TableSummary, Unusable
-from dashboard.report.board_pack import (
-    _lat_stretch,
-    board_pack,
-    build_board_pack,
-    section_trust,
-    table,
-    zone_map,
-)
+from dashboard.report.board_pack import build_board_pack
+from dashboard.report.charts import _lat_stretch, zone_map
+from dashboard.report.content import table
 from dashboard.report.html import render_html
+from dashboard.report.pack import board_pack
+from dashboard.report.trust import section_trust
 from dashboard.sample import generate
 
 ROOT = Path(__file__).resolve().parent.parent

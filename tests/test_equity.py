@@ -13,7 +13,7 @@ from dashboard.app.navigation import builder
 from dashboard.core.intervals import garwood
 from dashboard.core.page import View
 from dashboard.core.settings import Settings
-from dashboard.equity.equity import in_group_order, largest_gap
+from dashboard.equity.figures import in_group_order, largest_gap
 from dashboard.extract.export import open_export
 from tests.builders import write_export
 from tests.test_app import ROOT, app_env  # noqa: F401 - the fixture pointing the app at an export

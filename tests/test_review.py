@@ -15,7 +15,7 @@ from dashboard.core.page import View
 from dashboard.core.periods import parse_period
 from dashboard.core.settings import Settings
 from dashboard.extract.export import open_export
-from dashboard.review.contract_review import review_json
+from dashboard.review.figures import review_json
 from dashboard.review.learning_log import add_note
 from tests.builders import db_from_rows
 from tests.test_app import ROOT, app_env  # noqa: F401 - the fixture pointing the app at an export

@@ -1,7 +1,13 @@
-"""The data quality page: how far each page can be trusted."""
+"""The data quality page: how far each page can be trusted.
+
+Its figures are what validation found when the export was opened (tables loaded, rows set aside,
+errors), the data gaps of `queries/quality_data_gaps.sql`, and review completeness by month, all
+through disclosure control; the board pack's data quality note prints the same tables.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import plotly.graph_objects as go
@@ -13,14 +19,24 @@ from dashboard.core.periods import add_months, months_in
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
 from dashboard.extract.export import Export
+from dashboard.extract.validation import Report
 from dashboard.outcomes.attainment import attainment
 
+COMPLETENESS_MONTHS = 24
 
-def build(export: Export, settings: Settings, view: View) -> PageData:
+
+@dataclass
+class DataQualityPage(PageData):
+    """The page's tables and, when outcomes and reviews can be used, the completeness chart."""
+
+    review_completeness: go.Figure | None = None
+
+
+def build(export: Export, settings: Settings, view: View) -> DataQualityPage:
     """How far the data can be trusted: what validation found, data gaps, review completeness."""
     policy = policy_for(settings)
     report = export.report
-    page = PageData("data-quality", view)
+    page = DataQualityPage("data-quality", view)
     page.sentences.append(
         t(
             "quality.extract",
@@ -28,55 +44,12 @@ def build(export: Export, settings: Settings, view: View) -> PageData:
             source=t(f"quality.source_{report.extract_date_source}"),
         )
     )
-    tables = pl.DataFrame(
-        {
-            "table": list(report.tables) + report.absent,
-            "status": [
-                t("quality.status_unusable")
-                if name in report.unusable_tables
-                else t("quality.status_loaded")
-                for name in report.tables
-            ]
-            + [t("quality.status_absent")] * len(report.absent),
-            "rows": [s.rows for s in report.tables.values()] + [0] * len(report.absent),
-            "set_aside": [s.set_aside for s in report.tables.values()] + [0] * len(report.absent),
-        },
-        schema={"table": pl.Utf8, "status": pl.Utf8, "rows": pl.Int64, "set_aside": pl.Int64},
-    )
-    page.tables["tables"] = disclosure.protect(tables, policy, counts=["rows", "set_aside"])
-    errors = pl.DataFrame(
-        [
-            {"table": e.table, "column": e.column, "problem": e.kind, "detail": e.detail, "rows": e.count,
-             "examples": ", ".join(e.examples)}
-            for e in report.errors
-        ],
-        schema={"table": pl.Utf8, "column": pl.Utf8, "problem": pl.Utf8, "detail": pl.Utf8,
-                "rows": pl.Int64, "examples": pl.Utf8},
-    )  # fmt: skip
-    if policy.audience == "board":  # record keys are for the partnership's own analysts
-        errors = errors.drop("examples")
-    page.tables["errors"] = disclosure.protect(errors, policy, counts=["rows"])
-    page.tables["unusable"] = pl.DataFrame(
-        [
-            {"table": u.table, "column": u.column, "problem": u.kind, "message": u.message}
-            for u in report.unusable
-        ],
-        schema={"table": pl.Utf8, "column": pl.Utf8, "problem": pl.Utf8, "message": pl.Utf8},
-    )
-    gaps = query.run(
-        export.cursor(), "quality_data_gaps", partnership=view.partnership, as_at=view.p.end
-    )
-    # Named from a lookup, not a Python function per row: Polars would run that function on its
-    # worker threads, which then wait for the interpreter lock other sessions' threads hold.
-    names = {g: t(f"quality.gap_{g}") for g in gaps["gap"].unique().to_list()}
-    gaps = gaps.with_columns(pl.col("gap").replace_strict(names, return_dtype=pl.Utf8))
-    page.tables["data_gaps"] = disclosure.protect(
-        gaps, policy, counts=["with_gap", "total"], rates={"share": ("with_gap", "total")}
-    )
+    page.tables.update(validation_tables(report, policy))
+    page.tables["data_gaps"] = data_gaps(export, view, policy)
     if export.usable("personal_outcomes") and export.usable("outcome_reviews"):
         completeness = review_completeness(export, view, policy)
         page.tables["review_completeness"] = completeness
-        page.charts["review_completeness"] = completeness_figure(completeness)
+        page.review_completeness = completeness_figure(completeness)
     if report.errors:
         page.sentences.append(t("quality.errors_found", n=len(report.errors)))
     if report.unusable:
@@ -92,7 +65,60 @@ def build(export: Export, settings: Settings, view: View) -> PageData:
     return page
 
 
-COMPLETENESS_MONTHS = 24
+def validation_tables(report: Report, policy: disclosure.Policy) -> dict[str, pl.DataFrame]:
+    """What validation found, as tables: each table's status and rows (`tables`), the errors that
+    set rows aside (`errors`) and the columns that made a table unusable (`unusable`)."""
+    tables = pl.DataFrame(
+        {
+            "table": list(report.tables) + report.absent,
+            "status": [
+                t("quality.status_unusable")
+                if name in report.unusable_tables
+                else t("quality.status_loaded")
+                for name in report.tables
+            ]
+            + [t("quality.status_absent")] * len(report.absent),
+            "rows": [s.rows for s in report.tables.values()] + [0] * len(report.absent),
+            "set_aside": [s.set_aside for s in report.tables.values()] + [0] * len(report.absent),
+        },
+        schema={"table": pl.Utf8, "status": pl.Utf8, "rows": pl.Int64, "set_aside": pl.Int64},
+    )
+    out = {"tables": disclosure.protect(tables, policy, counts=["rows", "set_aside"])}
+    errors = pl.DataFrame(
+        [
+            {"table": e.table, "column": e.column, "problem": e.kind, "detail": e.detail, "rows": e.count,
+             "examples": ", ".join(e.examples)}
+            for e in report.errors
+        ],
+        schema={"table": pl.Utf8, "column": pl.Utf8, "problem": pl.Utf8, "detail": pl.Utf8,
+                "rows": pl.Int64, "examples": pl.Utf8},
+    )  # fmt: skip
+    if policy.audience == "board":  # record keys are for the partnership's own analysts
+        errors = errors.drop("examples")
+    out["errors"] = disclosure.protect(errors, policy, counts=["rows"])
+    out["unusable"] = pl.DataFrame(
+        [
+            {"table": u.table, "column": u.column, "problem": u.kind, "message": u.message}
+            for u in report.unusable
+        ],
+        schema={"table": pl.Utf8, "column": pl.Utf8, "problem": pl.Utf8, "message": pl.Utf8},
+    )
+    return out
+
+
+def data_gaps(export: Export, view: View, policy: disclosure.Policy) -> pl.DataFrame:
+    """Each kind of data gap (plans with no hours or budget, spend with no hours delivered): how
+    many records have it, of how many, named for the reader and protected."""
+    gaps = query.run(
+        export.cursor(), "quality_data_gaps", partnership=view.partnership, as_at=view.p.end
+    )
+    # Named from a lookup, not a Python function per row: Polars would run that function on its
+    # worker threads, which then wait for the interpreter lock other sessions' threads hold.
+    names = {g: t(f"quality.gap_{g}") for g in gaps["gap"].unique().to_list()}
+    gaps = gaps.with_columns(pl.col("gap").replace_strict(names, return_dtype=pl.Utf8))
+    return disclosure.protect(
+        gaps, policy, counts=["with_gap", "total"], rates={"share": ("with_gap", "total")}
+    )
 
 
 def review_completeness(export: Export, view: View, policy: disclosure.Policy) -> pl.DataFrame:

@@ -12,17 +12,14 @@ from __future__ import annotations
 import concurrent.futures
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from dashboard.core.strings import t
+from dashboard.report.content import BoardPack
 from dashboard.spc.icons import svg
-
-if TYPE_CHECKING:
-    from dashboard.report.board_pack import BoardPack
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "board_pack.html.j2"
