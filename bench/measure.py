@@ -33,7 +33,8 @@ from dashboard.extract.export import Export, open_export
 from dashboard.extract.filters import filter_options
 from dashboard.outcomes.indicators import figures_json
 from dashboard.sample import generate
-from dashboard.zones import design, zones
+from dashboard.zones import design
+from dashboard.zones import figures as zones
 
 DESIGN_ZONES = 8  # K for the zone design, as issue 13 asks
 # Outside `streamlit run` the page cache warns that it has no runtime; it works the same.
