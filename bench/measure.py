@@ -187,7 +187,7 @@ def measure_phase(folder: Path, root: Path, scale: Scale, repeats: int, slow: in
     )  # fmt: skip
     result["zone_design"] = _outcome(lambda: _design(export, settings, view.partnership, as_at),
                                      slow)  # fmt: skip
-    emerging = getattr(import_module("dashboard.emerging.emerging_needs"), "emerging_json", None)
+    emerging = getattr(import_module("dashboard.emerging.signals"), "emerging_json", None)
     result["emerging"] = (
         _outcome(lambda: emerging(export.cursor(), partnership=view.partnership,
                                   as_at=export.extract_date, policy=policy), slow)

@@ -262,7 +262,7 @@ def _zones_design(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _emerging(args: argparse.Namespace, settings: Settings) -> int:
-    from dashboard.emerging.emerging_needs import Thresholds, emerging_json
+    from dashboard.emerging.signals import Thresholds, emerging_json
     from dashboard.report.text import emerging_text
 
     export = _open(settings)
