@@ -17,15 +17,18 @@ from dashboard.core.strings import t
 from dashboard.emerging.stats import cell_spc
 from dashboard.spc.chart import spc_figure
 
-MAP_ALPHA = 170
+MAP_ALPHA = 170  # rising areas' fill: opaque enough to read, the outlines still show
 MIN_ZOOM, MAX_ZOOM = 4.0, 12.0
 
 
 def y_title(base: str) -> str:
+    """The rate's unit in words (per 1,000 people, aged 65+, or outcomes set): axis and alt text."""
     return t(f"emerging.axis_{base}")
 
 
 def trend_figure(cell: dict, quarters: Sequence[Period], sentence: str) -> go.Figure | None:
+    """The cell's quarterly rates as an XmR chart titled by its sentence (None without a full
+    series), limits from the eight quarters before so the latest four are judged against them."""
     result = cell_spc(cell["rates"])
     if result is None:
         return None

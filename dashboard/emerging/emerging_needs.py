@@ -26,6 +26,14 @@ from dashboard.emerging.signals import Emerging, Thresholds, emerging, protect_s
 from dashboard.emerging.stats import BEFORE_QUARTERS, KEYS, MEASURES, SHARE_MEASURE
 from dashboard.extract.export import Export
 
+# Which table each measure counts, so a page leaves out one the export lacks.
+MEASURE_TABLES = {"new_plans": "support_plans", "unmet_requests": "home_care_requests",
+                  "outcomes_set": "personal_outcomes"}  # fmt: skip
+AREA_SCHEMA = {"signal": pl.String, "area_code": pl.String, "area_name": pl.String,
+               "rising": pl.Boolean, "recent": pl.Int64, "before": pl.Int64}  # fmt: skip
+TREND_SCHEMA = {"signal": pl.String, "quarter": pl.String, "count": pl.Int64,
+                "per_1000": pl.Float64}  # fmt: skip
+
 
 def code_label(code: str) -> str:
     """A snake_case code as words ("elderly_frail" → "elderly frail")."""
@@ -33,6 +41,7 @@ def code_label(code: str) -> str:
 
 
 def signal_label(measure: str, locality: str, group: str) -> str:
+    """The signal's name in the page's chooser and in its trend's text alternative."""
     return t(f"emerging.label_{measure}", group=code_label(group), locality=locality)
 
 
@@ -51,15 +60,6 @@ def signal_sentence(row: dict) -> str:
         high=t("emerging.no_upper") if row["ci_high"] is None else f"{row['ci_high']:.1f}",
         **names,
     )
-
-
-# Which table each measure counts, so a page leaves out one the export lacks.
-MEASURE_TABLES = {"new_plans": "support_plans", "unmet_requests": "home_care_requests",
-                  "outcomes_set": "personal_outcomes"}  # fmt: skip
-AREA_SCHEMA = {"signal": pl.String, "area_code": pl.String, "area_name": pl.String,
-               "rising": pl.Boolean, "recent": pl.Int64, "before": pl.Int64}  # fmt: skip
-TREND_SCHEMA = {"signal": pl.String, "quarter": pl.String, "count": pl.Int64,
-                "per_1000": pl.Float64}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -139,6 +139,7 @@ def _protect_by_zone(
 
 
 def _zone_attainment(zone_rows: pl.DataFrame, areas: pl.DataFrame) -> pl.DataFrame:
+    """Each zone's attainment from its areas' counts (not a mean of their rates)."""
     counts = areas.group_by("zone").agg(pl.col("met", "denominator").sum())
     return (
         zone_rows.join(counts, on="zone", how="left")
@@ -155,6 +156,7 @@ def with_flags(df: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:
 
 
 def _summary_row(name: str, option: dict, no_zone: int, policy: Policy) -> pl.DataFrame:
+    """The option's summary as one protected row, typed so options stack into one table."""
     row = {"option": name} | {c: option.get(c) for c in SUMMARY_COLUMNS}
     row["areas_in_no_zone"] = no_zone
     schema = {"option": pl.Utf8, "zones": pl.Int64, "zones_below_floor": pl.Int64,
@@ -201,6 +203,7 @@ def option_view(
 
 
 def today_view(inputs: ZoneInputs, policy: Policy) -> OptionView:
+    """Today's lots as an option, the one every other option is compared with."""
     return option_view(
         inputs, inputs.today, policy, name=t("zone_pages.today"), against_today=False
     )
