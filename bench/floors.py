@@ -17,7 +17,7 @@ from dashboard.core.periods import Period
 from dashboard.extract.export import Export
 from dashboard.outcomes import attainment as outcome_figures
 from dashboard.spend import spend
-from dashboard.zones import zones
+from dashboard.zones import figures as zones
 
 QUERIES = Path(__file__).resolve().parent / "queries"
 # Two ways agree when they differ by less than this (floating-point sums in another order).

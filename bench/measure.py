@@ -33,7 +33,8 @@ from dashboard.extract.export import Export, open_export
 from dashboard.extract.filters import filter_options
 from dashboard.outcomes.indicators import figures_json
 from dashboard.sample import generate
-from dashboard.zones import design, zones
+from dashboard.zones import design
+from dashboard.zones import figures as zones
 
 DESIGN_ZONES = 8  # K for the zone design, as issue 13 asks
 # Outside `streamlit run` the page cache warns that it has no runtime; it works the same.
@@ -186,7 +187,7 @@ def measure_phase(folder: Path, root: Path, scale: Scale, repeats: int, slow: in
     )  # fmt: skip
     result["zone_design"] = _outcome(lambda: _design(export, settings, view.partnership, as_at),
                                      slow)  # fmt: skip
-    emerging = getattr(import_module("dashboard.emerging.emerging_needs"), "emerging_json", None)
+    emerging = getattr(import_module("dashboard.emerging.signals"), "emerging_json", None)
     result["emerging"] = (
         _outcome(lambda: emerging(export.cursor(), partnership=view.partnership,
                                   as_at=export.extract_date, policy=policy), slow)

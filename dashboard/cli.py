@@ -220,7 +220,7 @@ def _figures(args: argparse.Namespace, settings: Settings) -> int:
 def _zones_summary(args: argparse.Namespace, settings: Settings) -> int:
     from dashboard.core import disclosure
     from dashboard.report.text import zones_text
-    from dashboard.zones import zones
+    from dashboard.zones import figures as zones
 
     export = _open(settings)
     _need(export, "areas", "people", "support_plans")
@@ -236,7 +236,8 @@ def _zones_summary(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _zones_design(args: argparse.Namespace, settings: Settings) -> int:
-    from dashboard.zones import design, zones
+    from dashboard.zones import design
+    from dashboard.zones import figures as zones
 
     export = _open(settings)
     _need(export, "areas", "people", "support_plans")
@@ -261,7 +262,7 @@ def _zones_design(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _emerging(args: argparse.Namespace, settings: Settings) -> int:
-    from dashboard.emerging.emerging_needs import Thresholds, emerging_json
+    from dashboard.emerging.signals import Thresholds, emerging_json
     from dashboard.report.text import emerging_text
 
     export = _open(settings)

@@ -10,7 +10,7 @@ from dashboard.core.errors import UserError
 from dashboard.core.files import safe_stem
 from dashboard.core.strings import t
 from dashboard.report.board_pack import build_board_pack
-from dashboard.zones.zone_map import options_folder, saved_options
+from dashboard.zones.options import options_folder, saved_options
 
 MIME = {"pdf": "application/pdf", "html": "text/html"}
 

@@ -9,7 +9,7 @@ from dashboard.core.strings import t
 opened = web.open_page("emerging-needs", "emerging.title", "emerging.intro", period_kind="quarter")
 if opened is not None:
     page, policy = opened.page, opened.policy
-    details = page.charts["signals"]
+    details = page.signals
     if details:
         st.subheader(t("emerging.signals_heading"))
         render.table(page.tables["signals"], policy, key="emerging-signals")

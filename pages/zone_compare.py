@@ -5,19 +5,20 @@ import streamlit as st
 from dashboard.app import render, web
 from dashboard.core.errors import UserError
 from dashboard.core.strings import t
-from dashboard.zones import zone_compare, zone_map
+from dashboard.zones import maps, views, zone_compare
+from dashboard.zones.options import load_option, options_folder, saved_options
 
 WORKING = "zone_working_option"  # shared with the zone map page, within the session
 
 opened = web.open_page("zone-compare", "zone_pages.title_compare", sentences=False)
 if opened is not None:
     ctx, page, policy = opened.ctx, opened.page, opened.policy
-    inputs = page.charts["inputs"]
+    inputs = web.page_data(views.zone_inputs, ctx)  # exact, to compare the options picked here
     st.write(page.sentences[0])
 
     options = {}
     try:
-        found = zone_map.saved_options(zone_map.options_folder(ctx.settings, ctx.export))
+        found = saved_options(options_folder(ctx.settings, ctx.export))
     except UserError as exc:
         st.error(str(exc))
         found = []
@@ -34,10 +35,10 @@ if opened is not None:
         options[t("zone_pages.working_name")] = working
     try:
         for name in chosen:
-            options[name] = zone_map.load_option(by_name[name], inputs)
+            options[name] = load_option(by_name[name], inputs)
         for upload in uploads or []:
             text = upload.getvalue().decode("utf-8-sig")
-            options[upload.name] = zone_map.load_option(text, inputs, name=upload.name)
+            options[upload.name] = load_option(text, inputs, name=upload.name)
     except (UserError, UnicodeDecodeError) as exc:
         st.error(str(exc))
     if len(options) > zone_compare.MAX_COMPARED:
@@ -55,15 +56,15 @@ if opened is not None:
     ):
         with column:
             st.markdown(f"**{name}**")
-            alt = zone_map.map_alt(view, zone_map.DEFAULT_MEASURE, policy)
-            deck = zone_map.map_deck(
-                view.areas, view.outlines, zone_map.DEFAULT_MEASURE, policy,
+            alt = maps.map_alt(view, maps.DEFAULT_MEASURE, policy)
+            deck = maps.map_deck(
+                view.areas, view.outlines, maps.DEFAULT_MEASURE, policy,
                 basemap_url=ctx.settings.basemap_url,
             )  # fmt: skip
             st.pydeck_chart(deck, alt=alt, key=f"map-{name}")
             st.caption(alt)
             render.table(view.zones, policy, key=f"zones-{name}")
-    for line in zone_map.legend(result.views[t("zone_pages.today")].areas,
-                                  zone_map.DEFAULT_MEASURE, policy):  # fmt: skip
+    for line in maps.legend(result.views[t("zone_pages.today")].areas,
+                            maps.DEFAULT_MEASURE, policy):  # fmt: skip
         st.caption(line)
     render.workbook_button(page, policy)

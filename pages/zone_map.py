@@ -6,7 +6,7 @@ from dashboard.app import render, web
 from dashboard.core.contract import LOT_MODELS
 from dashboard.core.errors import UserError
 from dashboard.core.strings import t
-from dashboard.zones import zone_map
+from dashboard.zones import maps, options, views
 from dashboard.zones.design import InfeasibleDesign
 
 WORKING = "zone_working_option"  # the session's working option: a frame area_code, zone, model
@@ -14,32 +14,32 @@ WORKING = "zone_working_option"  # the session's working option: a frame area_co
 opened = web.open_page("zone-map", "zone_pages.title_map")
 if opened is not None:
     ctx, page, policy = opened.ctx, opened.page, opened.policy
-    inputs = page.charts["inputs"]
+    inputs = web.page_data(views.zone_inputs, ctx)  # exact, to redraw the working option
 
     working = st.session_state.get(WORKING)
     if working is None:
-        shown = page.charts["today"]
+        shown = page.today
     else:
-        shown = zone_map.option_view(inputs, working, policy, name=t("zone_pages.working_name"))
+        shown = views.option_view(inputs, working, policy, name=t("zone_pages.working_name"))
         st.info(t("zone_pages.working_note"))
         if st.button(t("zone_pages.back_to_today"), key="back-to-today"):
             del st.session_state[WORKING]
             st.rerun()
 
     measure = st.selectbox(
-        t("zone_pages.measure"), list(zone_map.MEASURES), key="measure", bind="query-params",
+        t("zone_pages.measure"), list(maps.MEASURES), key="measure", bind="query-params",
         format_func=lambda m: t(f"zone_pages.measure_{m}"),
     )  # fmt: skip
-    alt = zone_map.map_alt(shown, measure, policy)
+    alt = maps.map_alt(shown, measure, policy)
     left, right = st.columns([3, 2])
     with left:
         st.subheader(t("zone_pages.map_heading"))
-        deck = zone_map.map_deck(
+        deck = maps.map_deck(
             shown.areas, shown.outlines, measure, policy, basemap_url=ctx.settings.basemap_url
         )
         st.pydeck_chart(deck, alt=alt, key="zone-map")
         st.caption(alt)
-        for line in zone_map.legend(shown.areas, measure, policy):
+        for line in maps.legend(shown.areas, measure, policy):
             st.caption(line)
     with right:
         st.subheader(t("zone_pages.zones_heading"))
@@ -47,7 +47,7 @@ if opened is not None:
     st.subheader(t("zone_pages.option_heading"))
     render.table(shown.summary, policy, key="option")
     with st.expander(t("zone_pages.areas_heading")):
-        render.table(zone_map.area_table(shown), policy, key="areas")
+        render.table(views.area_table(shown), policy, key="areas")
 
     st.header(t("zone_pages.design_heading"))
     with st.form("design"):
@@ -61,7 +61,7 @@ if opened is not None:
     if run:
         bar = st.progress(0.0)
         try:
-            st.session_state[WORKING] = zone_map.propose(
+            st.session_state[WORKING] = options.propose(
                 inputs, ctx.settings, k=int(k), floor=floor, keep_lots=keep, seed=int(seed),
                 progress=lambda fraction, message: bar.progress(fraction, text=message),
             )  # fmt: skip
@@ -76,7 +76,7 @@ if opened is not None:
         area = a.selectbox(t("zone_pages.edit_area"), inputs.demand["area_code"].to_list())
         to = b.selectbox(t("zone_pages.edit_zone"), zone_names)
         if c.button(t("zone_pages.edit_move"), key="move"):
-            st.session_state[WORKING] = zone_map.move_area(working, area, to)
+            st.session_state[WORKING] = options.move_area(working, area, to)
             st.rerun()
 
         st.subheader(t("zone_pages.model_heading"))
@@ -87,9 +87,9 @@ if opened is not None:
             format_func=lambda m: m.replace("_", " "),
         )  # fmt: skip
         if c.button(t("zone_pages.model_set"), key="set-model"):
-            st.session_state[WORKING] = zone_map.set_model(working, zone, model)
+            st.session_state[WORKING] = options.set_model(working, zone, model)
             st.rerun()
-        for line in zone_map.model_notes(model):
+        for line in options.model_notes(model):
             st.write(line)
         st.caption(t("zone_pages.model_source"))
 
@@ -97,19 +97,19 @@ if opened is not None:
         name = st.text_input(t("zone_pages.save_name"), key="option-name")
         if st.button(t("zone_pages.save_button"), key="save"):
             try:
-                folder = zone_map.options_folder(ctx.settings, ctx.export)
-                paths = zone_map.save_option(working, inputs, folder, name)
+                folder = options.options_folder(ctx.settings, ctx.export)
+                paths = options.save_option(working, inputs, folder, name)
                 st.success(t("zone_pages.saved", csv=paths[0], geojson=paths[1]))
             except UserError as exc:
                 st.error(str(exc))
         a, b = st.columns(2)
         a.download_button(
-            t("zone_pages.download_csv"), lambda: zone_map.option_csv(working),
+            t("zone_pages.download_csv"), lambda: options.option_csv(working),
             file_name="zone-option.csv", mime="text/csv", key="option-csv",
         )  # fmt: skip
         b.download_button(
             t("zone_pages.download_geojson"),
-            lambda: zone_map.option_geojson_text(working, inputs),
+            lambda: options.option_geojson_text(working, inputs),
             file_name="zone-option.geojson", mime="application/geo+json", key="option-geojson",
         )  # fmt: skip
     render.workbook_button(page, policy)

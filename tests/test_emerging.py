@@ -19,7 +19,7 @@ from dashboard.core.disclosure import Policy
 from dashboard.core.page import View
 from dashboard.core.periods import add_months
 from dashboard.core.settings import DEFAULTS, Settings
-from dashboard.emerging import emerging_needs as em
+from dashboard.emerging import signals, stats
 from dashboard.extract.export import open_export
 from tests.builders import db_from_rows, write_export
 
@@ -45,7 +45,7 @@ PLAN = dict(
     weekly_budget_gbp=100.0, provider_id=None, lot_id=None, complex_needs=False,
 )  # fmt: skip
 STRICT = dict(
-    thresholds=em.Thresholds(fdr=DEFAULTS.emerging_fdr, min_ratio=DEFAULTS.emerging_min_ratio)
+    thresholds=signals.Thresholds(fdr=DEFAULTS.emerging_fdr, min_ratio=DEFAULTS.emerging_min_ratio)
 )
 
 
@@ -102,14 +102,14 @@ def step_rows() -> Rows:
 
 
 def test_window_is_the_last_four_complete_quarters_and_the_eight_before():
-    q = em.quarter_window(AS_AT)
+    q = stats.quarter_window(AS_AT)
     assert [q[0].label, q[7].label, q[8].label, q[11].label] == [
         "2023/24 Q1", "2024/25 Q4", "2025/26 Q1", "2025/26 Q4"]  # fmt: skip
     # the day before a quarter's end: that quarter is not complete, so the window steps back one
-    q = em.quarter_window(date(2026, 3, 30))
+    q = stats.quarter_window(date(2026, 3, 30))
     assert (q[8].label, q[11].label, q[11].end) == ("2024/25 Q4", "2025/26 Q3", date(2025, 12, 31))
     # mid-quarter: the latest complete quarter is the one before
-    assert em.quarter_window(date(2026, 5, 15))[-1].label == "2025/26 Q4"
+    assert stats.quarter_window(date(2026, 5, 15))[-1].label == "2025/26 Q4"
 
 
 def test_events_on_the_window_edges_are_counted_in_the_right_quarter():
@@ -122,7 +122,7 @@ def test_events_on_the_window_edges_are_counted_in_the_right_quarter():
     ]  # fmt: skip
     rows.data["people"] = [dict(person_id="P0", birth_year=1940, sex="male",
                                 client_group="autism", area_code="G2")]  # fmt: skip
-    counts = em.event_counts(db_from_rows(rows.data), "Home", em.quarter_window(AS_AT))
+    counts = signals.event_counts(db_from_rows(rows.data), "Home", stats.quarter_window(AS_AT))
     assert counts.select("q", "n").rows() == [(0, 1), (11, 1)]
 
 
@@ -130,7 +130,9 @@ def test_events_on_the_window_edges_are_counted_in_the_right_quarter():
 
 
 def test_a_clear_step_is_flagged_with_the_right_ratio_and_interval():
-    found = em.emerging(db_from_rows(step_rows().data), partnership="Home", as_at=AS_AT, **STRICT)
+    found = signals.emerging(
+        db_from_rows(step_rows().data), partnership="Home", as_at=AS_AT, **STRICT
+    )
     assert found.signals.height == 1
     s = found.signals.row(0, named=True)
     assert (s["measure"], s["locality"], s["grp"]) == ("new_plans", "Glen", "dementia")
@@ -161,7 +163,7 @@ def test_a_clear_step_is_flagged_with_the_right_ratio_and_interval():
 
 def test_rates_of_other_groups_are_per_1000_of_all_ages():
     rows = Rows().plans("G2", "learning_disability", [5] * 12)
-    cell = em.emerging(db_from_rows(rows.data), partnership="Home", as_at=AS_AT).cells.row(
+    cell = signals.emerging(db_from_rows(rows.data), partnership="Home", as_at=AS_AT).cells.row(
         0, named=True
     )
     assert cell["rates"] == [2.5] * 12  # 5 ÷ Glen's 2,000 × 1,000
@@ -171,7 +173,7 @@ def test_rates_of_other_groups_are_per_1000_of_all_ages():
 def test_a_flat_poisson_series_is_not_flagged():
     rng = np.random.default_rng(7)
     series = rng.poisson(8, 12).tolist()
-    found = em.emerging(
+    found = signals.emerging(
         db_from_rows(Rows().plans("G1", "mental_health", series).data), partnership="Home",
         as_at=AS_AT, **STRICT,
     )  # fmt: skip
@@ -180,14 +182,14 @@ def test_a_flat_poisson_series_is_not_flagged():
 
 def null_counts(cells: int, mean: float, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     rng = np.random.default_rng(seed)
-    n = rng.poisson(mean, (cells, em.QUARTERS))
+    n = rng.poisson(mean, (cells, stats.QUARTERS))
     counts = pl.DataFrame(
         {
             "measure": "new_plans",
-            "locality": [f"L{i}" for i in range(cells) for _ in range(em.QUARTERS)],
-            "area_code": [f"A{i}" for i in range(cells) for _ in range(em.QUARTERS)],
+            "locality": [f"L{i}" for i in range(cells) for _ in range(stats.QUARTERS)],
+            "area_code": [f"A{i}" for i in range(cells) for _ in range(stats.QUARTERS)],
             "grp": "other",
-            "q": list(range(em.QUARTERS)) * cells,
+            "q": list(range(stats.QUARTERS)) * cells,
             "n": n.ravel(),
         },
         schema_overrides={"q": pl.Int32, "n": pl.Int64},
@@ -204,23 +206,26 @@ def test_over_many_unchanged_cells_false_alarms_stay_under_the_rate(mean):
     # special cause alone fires on about 9% of such cells (docs/emerging.md), which is why it
     # must be borne out by the counts; the share flagged must stay at or below the FDR of 5%.
     counts, areas = null_counts(500, mean, seed=20260331)
-    cell_frame = em.cells(counts, areas)
-    judged, signals = em.find_signals(cell_frame, em.area_rises(counts, cell_frame), **STRICT)
+    cell_frame = stats.cells(counts, areas)
+    rises = stats.area_rises(counts, cell_frame)
+    judged, flagged = signals.find_signals(cell_frame, rises, **STRICT)
     assert judged.height == 500
-    assert signals.height / 500 <= DEFAULTS.emerging_fdr
-    assert signals.filter(pl.col("reason") != "spc").height <= 1  # BH: almost never any
+    assert flagged.height / 500 <= DEFAULTS.emerging_fdr
+    assert flagged.filter(pl.col("reason") != "spc").height <= 1  # BH: almost never any
 
 
 def test_benjamini_hochberg_by_hand():
     # p sorted: 0.01, 0.02, 0.03, 0.5 with m = 4: 0.01×4/1 = 0.04, 0.02×4/2 = 0.04,
     # 0.03×4/3 = 0.04, 0.5×4/4 = 0.5; monotone from the top: 0.04, 0.04, 0.04, 0.5
-    assert em.benjamini_hochberg([0.03, 0.5, 0.01, 0.02]) == pytest.approx([0.04, 0.5, 0.04, 0.04])
+    assert stats.benjamini_hochberg([0.03, 0.5, 0.01, 0.02]) == pytest.approx(
+        [0.04, 0.5, 0.04, 0.04]
+    )
 
 
 def test_a_rise_from_nothing_has_no_finite_ratio_but_a_lower_bound():
     # recent 4, before 0: p = (1/3)^4 = 0.012346; CP lower for 4/4 is 0.025^(1/4) = 0.397635,
     # so RR >= 0.397635 / 0.602365 × 2 = 1.32024
-    test = em.rate_test(4, 0, 4, 8)
+    test = stats.rate_test(4, 0, 4, 8)
     assert test.rate_ratio is None and test.ci_high is None
     assert test.p_value == pytest.approx(1 / 81)
     assert test.ci_low == pytest.approx(1.32024, abs=1e-5)
@@ -237,7 +242,7 @@ def test_a_request_belongs_to_its_own_area_and_its_persons_group():
         dict(request_id="R2", person_id="GONE", area_code="G2", assessed_date=mid_quarter(9),
              hours_requested_week=7.0, package_start_date=None, complex_needs=False),
     ]  # fmt: skip
-    counts = em.event_counts(db_from_rows(rows.data), "Home", em.quarter_window(AS_AT))
+    counts = signals.event_counts(db_from_rows(rows.data), "Home", stats.quarter_window(AS_AT))
     requests = counts.filter(pl.col("measure") == "unmet_requests")
     # met later or not, both count; R2's person is not in people: not_recorded
     assert requests.select("locality", "area_code", "grp", "q", "n").rows() == [
@@ -252,7 +257,7 @@ def test_outcomes_set_are_a_share_of_all_outcomes_set_in_the_locality():
     # N = 20, p0 = 40/120 = 1/3: p = binom.sf(11, 20, 1/3) = 0.012973
     rows = Rows().outcomes("G1", "seeing_people", [1] * 8 + [3] * 4)
     rows.outcomes("G2", "feeling_safe", [9] * 8 + [7] * 4)
-    found = em.emerging(db_from_rows(rows.data), partnership="Home", as_at=AS_AT, **STRICT)
+    found = signals.emerging(db_from_rows(rows.data), partnership="Home", as_at=AS_AT, **STRICT)
     cell = found.cells.filter(pl.col("grp") == "seeing_people").row(0, named=True)
     assert (cell["recent"], cell["before"]) == (12, 8)
     assert (cell["exposure_recent"], cell["exposure_before"]) == (40, 80)
@@ -270,7 +275,7 @@ def test_areas_are_those_whose_recent_count_rose_by_contribution():
         schema_overrides={"q": pl.Int32},
     )  # fmt: skip
     areas = pl.DataFrame({"locality": ["Glen"], "population": [100], "population_65plus": [10]})
-    rises = em.area_rises(counts, em.cells(counts, areas)).sort("area_code")
+    rises = stats.area_rises(counts, stats.cells(counts, areas)).sort("area_code")
     # expected recent = before × 4/8: G1 6 − 2 = 4, G2 2 − 1 = 1, G3 3 − 0 = 3
     assert rises["excess"].to_list() == [4.0, 1.0, 3.0]
 
@@ -282,7 +287,7 @@ def test_json_follows_cli_md_sorted_by_the_low_end_of_the_interval():
     rows = step_rows().plans("G2", "autism", [2] * 8 + [6] * 4)
     rows.outcomes("T1", "seeing_people", [1] * 8 + [4] * 4)
     rows.outcomes("T1", "staying_well", [9] * 8 + [6] * 4)
-    out = em.emerging_json(
+    out = signals.emerging_json(
         db_from_rows(rows.data),
         partnership="Home",
         as_at=AS_AT,
@@ -302,7 +307,7 @@ def test_json_follows_cli_md_sorted_by_the_low_end_of_the_interval():
 
 def test_a_board_sees_small_counts_as_null_and_suppressed():
     rows = Rows().plans("G1", "autism", [0] * 8 + [1] * 4)  # recent 4, before 0: p = 1/81
-    out = em.emerging_json(
+    out = signals.emerging_json(
         db_from_rows(rows.data), partnership="Home", as_at=AS_AT, policy=Policy("board"), **STRICT
     )
     [signal] = out["signals"]
@@ -370,14 +375,14 @@ def test_the_samples_planted_stories_are_found_and_ranked_first(tmp_path):
     generate(tmp_path / "sample", people=9000, areas=60, partnerships=1)
     stories = json.loads((tmp_path / "sample" / "manifest.json").read_text())["stories"]
     export = open_export(tmp_path / "sample", Settings(cache_dir=tmp_path / "cache"))
-    found = em.emerging(
+    found = signals.emerging(
         export.cursor(), partnership=stories["home_partnership"], as_at=export.extract_date,
         measures=["new_plans"],
     )  # fmt: skip
     top = found.signals.row(0, named=True)
     assert (top["locality"], top["grp"]) == (stories["emerging_locality"], "dementia")
     assert 1.4 < top["rate_ratio"] < 2.2 and top["ci_low"] > 1.2
-    found = em.emerging(
+    found = signals.emerging(
         export.cursor(), partnership=stories["home_partnership"], as_at=export.extract_date,
         measures=["outcomes_set"],
     )  # fmt: skip

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from dashboard.core import geometry
-from dashboard.zones import zones
+from dashboard.zones import figures as zones
 from dashboard.zones.design import InfeasibleDesign, design, option_csv, option_geojson
 
 D = 0.01  # side of a square area, degrees (near the equator: about 1.1 km)

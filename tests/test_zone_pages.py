@@ -26,7 +26,7 @@ from dashboard.core.errors import UserError
 from dashboard.core.page import View
 from dashboard.core.settings import Settings
 from dashboard.extract.export import open_export
-from dashboard.zones import zone_map
+from dashboard.zones import maps, options, views, zone_compare
 from dashboard.zones.design import InfeasibleDesign
 from tests import tiny
 from tests.builders import write_export
@@ -108,7 +108,7 @@ def env(tmp_path_factory):
     folder = write_export(root / "export", grid_tables(), EXTRACT)
     settings = Settings(cache_dir=root / "cache", options_dir=root / "options", audience="internal")
     export = open_export(folder, settings)
-    inputs = zone_map.zone_inputs(export, settings, VIEW)
+    inputs = views.zone_inputs(export, settings, VIEW)
     return root, folder, export, settings, inputs
 
 
@@ -144,14 +144,14 @@ def test_zone_map_page_figures_for_today(env):
     text = " ".join(page.sentences)
     assert "Today there are 2 lots." in text and "1 areas are in no lot" in text
     assert "drawn as dots" in text  # A7 has no polygon: neighbours are "mixed"
-    assert page.charts["map_alt"].endswith(
+    assert page.map_alt.endswith(
         "Zone L2 has the highest weekly hours (100.0) and zone L1 the lowest (40.0)."
     )
 
 
 def test_board_sees_small_counts_suppressed_and_no_differencing(env):
     *_, inputs = env
-    view = zone_map.option_view(inputs, inputs.today, BOARD, name="Today", against_today=False)
+    view = views.option_view(inputs, inputs.today, BOARD, name="Today", against_today=False)
     z = disclosure.display(view.zones, BOARD)
     zr = rows(z, "zone")
     # L1: 4 people and 1 handback are under 5; L2: 9 people and 6 handbacks are shown
@@ -159,54 +159,54 @@ def test_board_sees_small_counts_suppressed_and_no_differencing(env):
     assert (zr["L2"]["people"], zr["L2"]["handbacks_12m"]) == ("9", "6")
     # L2's attainment 4 of 6: 4 met and 2 not met are both small, so the rate is hidden
     assert zr["L2"]["attainment"] == "<5"
-    ar = rows(disclosure.display(zone_map.area_table(view), BOARD), "area_code")
+    ar = rows(disclosure.display(views.area_table(view), BOARD), "area_code")
     # requests: L2 7 = A3 6 + A6 1 (+ A5 0). A6's 1 is hidden, so A3's 6 (the smallest shown
     # non-zero part) is hidden too, or 7 − 6 would give A6 away
     assert (ar["A6"]["unmet_requests"], ar["A3"]["unmet_requests"]) == ("<5", "<5")
     assert zr["L2"]["unmet_requests"] == "7"
     # the tooltips use the same screen text
-    deck = zone_map.map_deck(view.areas, view.outlines, "handbacks", BOARD)
+    deck = maps.map_deck(view.areas, view.outlines, "handbacks", BOARD)
     tips = {d["tooltip"].split("\n")[0]: d["tooltip"] for d in deck.layers[0].data}
     assert "People with home care: <5" in tips["Area A1 (A1)"]
     assert "Handbacks (12 months): <5" in tips["Area A1 (A1)"]
     assert "People with home care: 6" in tips["Area A3 (A3)"]
     # the alt text only states what a board may see: L1's handbacks are hidden, so no extremes
-    assert "highest" not in zone_map.map_alt(view, "handbacks", BOARD)
+    assert "highest" not in maps.map_alt(view, "handbacks", BOARD)
 
 
 def test_map_deck_shades_layers_and_no_basemap(env):
     *_, inputs = env
-    view = zone_map.option_view(inputs, inputs.today, INTERNAL, name="Today")
-    deck = zone_map.map_deck(view.areas, view.outlines, "weekly_hours", INTERNAL)
+    view = views.option_view(inputs, inputs.today, INTERNAL, name="Today")
+    deck = maps.map_deck(view.areas, view.outlines, "weekly_hours", INTERNAL)
     polygons, points, outlines, names = deck.layers
     assert len(polygons.data) == 6 and len(points.data) == 1  # A7 has no polygon: a dot
     # weekly hours 5, 10, 20, 60 (four distinct values): each its own class, spread over the
     # five shades as 0, round(4/3) = 1, round(8/3) = 3, 4
     fill = {d["tooltip"].split(" ")[1]: d["fill"] for d in polygons.data}
-    assert fill["A3"] == palette.rgba(zone_map.SEQUENTIAL[4], zone_map.FILL_ALPHA)
-    assert fill["A1"] == palette.rgba(zone_map.SEQUENTIAL[3], zone_map.FILL_ALPHA)
-    assert fill["A2"] == palette.rgba(zone_map.SEQUENTIAL[1], zone_map.FILL_ALPHA)
-    assert points.data[0]["fill"] == palette.rgba(zone_map.SEQUENTIAL[0], zone_map.FILL_ALPHA)
+    assert fill["A3"] == palette.rgba(maps.SEQUENTIAL[4], maps.FILL_ALPHA)
+    assert fill["A1"] == palette.rgba(maps.SEQUENTIAL[3], maps.FILL_ALPHA)
+    assert fill["A2"] == palette.rgba(maps.SEQUENTIAL[1], maps.FILL_ALPHA)
+    assert points.data[0]["fill"] == palette.rgba(maps.SEQUENTIAL[0], maps.FILL_ALPHA)
     assert sorted(n["text"] for n in names.data) == ["L1", "L2"]
     spec = json.loads(deck.to_json())
     assert spec.get("mapStyle") is None and spec.get("mapProvider") is None
-    with_tiles = zone_map.map_deck(
+    with_tiles = maps.map_deck(
         view.areas, view.outlines, "weekly_hours", INTERNAL, basemap_url="https://tiles.example/s"
     )
     assert json.loads(with_tiles.to_json())["mapStyle"] == "https://tiles.example/s"
-    assert zone_map.legend(view.areas, "weekly_hours", INTERNAL)[1:5] == [
+    assert maps.legend(view.areas, "weekly_hours", INTERNAL)[1:5] == [
         "Lightest blue: 5", "Light blue: 10", "Dark blue: 20", "Darkest blue: 60"]  # fmt: skip
     # deprivation: fixed bands, darker = more deprived: A3 (decile 1) darkest
-    deck = zone_map.map_deck(view.areas, view.outlines, "deprivation", INTERNAL)
+    deck = maps.map_deck(view.areas, view.outlines, "deprivation", INTERNAL)
     fill = {d["tooltip"].split(" ")[1]: d["fill"] for d in deck.layers[0].data}
-    assert fill["A3"] == palette.rgba(zone_map.SEQUENTIAL[4], zone_map.FILL_ALPHA)
-    assert fill["A1"] == palette.rgba(zone_map.SEQUENTIAL[2], zone_map.FILL_ALPHA)  # decile 6
+    assert fill["A3"] == palette.rgba(maps.SEQUENTIAL[4], maps.FILL_ALPHA)
+    assert fill["A1"] == palette.rgba(maps.SEQUENTIAL[2], maps.FILL_ALPHA)  # decile 6
 
 
 def test_compare_sentence_and_people_changing_lot(env):
     *_, inputs = env
-    option = zone_map.load_option(OPTION_B, inputs, name="B.csv")
-    result = zone_map.compare(inputs, {"Option B": option}, INTERNAL)
+    option = options.load_option(OPTION_B, inputs, name="B.csv")
+    result = zone_compare.compare(inputs, {"Option B": option}, INTERNAL)
     b = result.summary.row(1, named=True)
     # Z1 60 h, Z2 80 h: max ÷ min 80/60. Z1 matches L1 (40 h shared), Z2 matches L2 (80 h), so
     # A5's 2 people (in L2 today, in Z1 → L1) change lot
@@ -216,17 +216,17 @@ def test_compare_sentence_and_people_changing_lot(env):
         "Option B evens out the hours: the biggest zone is 1.3 times the smallest, "
         "against 2.5 today, but 2 people would change lot."
     )
-    board = zone_map.compare(inputs, {"Option B": option}, BOARD)
+    board = zone_compare.compare(inputs, {"Option B": option}, BOARD)
     assert board.sentences[0].endswith("but fewer than 5 people would change lot.")
     assert board.summary["people_changing_lot"].to_list() == [None, None]
     with pytest.raises(UserError, match="Up to 3"):
-        zone_map.compare(inputs, dict.fromkeys("abcd", option), INTERNAL)
+        zone_compare.compare(inputs, dict.fromkeys("abcd", option), INTERNAL)
 
 
 def test_propose_keeps_locked_lot_and_reports_infeasible(env):
     _, _, _, settings, inputs = env
     seen = []
-    option = zone_map.propose(
+    option = options.propose(
         inputs, settings, k=2, floor=None, keep_lots=["L1"], progress=lambda f, m: seen.append(f)
     )
     zones = {z: sorted(g["area_code"]) for (z,), g in option.group_by("zone")}
@@ -236,49 +236,49 @@ def test_propose_keeps_locked_lot_and_reports_infeasible(env):
         "L1": "single_provider", "Z1": None}  # fmt: skip
     assert seen[-1] == 1.0
     with pytest.raises(InfeasibleDesign, match="from 4 areas"):  # 7 areas, 3 of them kept in L1
-        zone_map.propose(inputs, settings, k=6, keep_lots=["L1"], floor=None)
+        options.propose(inputs, settings, k=6, keep_lots=["L1"], floor=None)
     with pytest.raises(InfeasibleDesign, match="Keeping 2 of today's lots"):
-        zone_map.propose(inputs, settings, k=2, keep_lots=["L1", "L2"], floor=None)
+        options.propose(inputs, settings, k=2, keep_lots=["L1", "L2"], floor=None)
 
 
 def test_hand_edits_change_the_figures(env):
     *_, inputs = env
-    moved = zone_map.move_area(inputs.today, "A5", "L1")
-    view = zone_map.option_view(inputs, moved, INTERNAL, name="Edited")
+    moved = options.move_area(inputs.today, "A5", "L1")
+    view = views.option_view(inputs, moved, INTERNAL, name="Edited")
     z = rows(view.zones, "zone")
     # A5's 20 h move from L2 to L1: 60 and 80; A5 takes L1's model
     assert (z["L1"]["weekly_hours"], z["L2"]["weekly_hours"]) == (60.0, 80.0)
     assert moved.filter(pl.col("area_code") == "A5")["model"].item() == "single_provider"
-    modelled = zone_map.set_model(moved, "L2", "complex_care")
+    modelled = options.set_model(moved, "L2", "complex_care")
     assert set(modelled.filter(pl.col("zone") == "L2")["model"]) == {"complex_care"}
     with pytest.raises(UserError, match="not a lot model"):
-        zone_map.set_model(moved, "L2", "whatever")
-    what, pros, cons = zone_map.model_notes("two_providers")
+        options.set_model(moved, "L2", "whatever")
+    what, pros, cons = options.model_notes("two_providers")
     assert pros.startswith("Advantages") and cons.startswith("Risks")
 
 
 def test_saved_option_reads_back_and_export_folder_refused(env, tmp_path):
     _, folder, export, settings, inputs = env
-    option = zone_map.set_model(zone_map.load_option(OPTION_B, inputs), "Z1", "reablement")
-    csv_path, geo_path = zone_map.save_option(option, inputs, tmp_path / "opts", "Option B!")
+    option = options.set_model(options.load_option(OPTION_B, inputs), "Z1", "reablement")
+    csv_path, geo_path = options.save_option(option, inputs, tmp_path / "opts", "Option B!")
     assert csv_path.name == "Option-B.csv"
     assert csv_path.read_text().splitlines()[:2] == ["area_code,zone,model", "A1,Z1,reablement"]
-    back = zone_map.load_option(csv_path, inputs)
+    back = options.load_option(csv_path, inputs)
     assert back.equals(option.sort("area_code"))
     features = json.loads(geo_path.read_text())["features"]
     assert [(f["properties"]["zone"], f["properties"]["areas"]) for f in features] == [
         ("Z1", 4), ("Z2", 2)]  # fmt: skip
-    assert zone_map.saved_options(tmp_path / "opts") == [csv_path]
+    assert options.saved_options(tmp_path / "opts") == [csv_path]
     inside = Settings(cache_dir=settings.cache_dir, options_dir=folder / "options")
     with pytest.raises(UserError, match="inside the export folder"):
-        zone_map.options_folder(inside, export)
+        options.options_folder(inside, export)
     with pytest.raises(UserError, match="Give the option a name"):
-        zone_map.save_option(option, inputs, tmp_path / "opts", "!!")
+        options.save_option(option, inputs, tmp_path / "opts", "!!")
 
 
 def test_compare_page_reads_the_options_folder(env):
     root, _, export, settings, inputs = env
-    zone_map.save_option(zone_map.load_option(OPTION_B, inputs), inputs, root / "options", "B")
+    options.save_option(options.load_option(OPTION_B, inputs), inputs, root / "options", "B")
     page = builder("zone-compare")(export, settings, VIEW)
     assert page.tables["summary"]["option"].to_list() == ["Today's lots", "B"]
     assert page.sentences[1].startswith("B evens out the hours")
@@ -291,9 +291,9 @@ def test_compare_page_reads_the_options_folder(env):
 @pytest.fixture
 def app_env(tmp_path, point_app):
     folder = write_export(tmp_path / "export", grid_tables(), EXTRACT)
-    options = tmp_path / "options"
-    point_app(folder, data={"options_dir": options}, disclosure={"audience": "internal"})
-    return folder, options
+    options_dir = tmp_path / "options"
+    point_app(folder, data={"options_dir": options_dir}, disclosure={"audience": "internal"})
+    return folder, options_dir
 
 
 def run_page(script: str) -> AppTest:
@@ -321,8 +321,8 @@ def test_zone_map_page_runs_designs_and_edits(app_env):
     app.text_input(key="option-name").input("mine")
     app.button(key="save").click().run()
     assert not app.exception, app.exception
-    _, options = app_env
-    assert (options / "mine.csv").read_text().splitlines()[-1] == "A7,Z1,reablement"
+    _, options_dir = app_env
+    assert (options_dir / "mine.csv").read_text().splitlines()[-1] == "A7,Z1,reablement"
 
 
 def test_infeasible_design_is_an_error_message(app_env):
@@ -334,9 +334,9 @@ def test_infeasible_design_is_an_error_message(app_env):
 
 
 def test_compare_page_loading_an_option_changes_the_table(app_env):
-    _, options = app_env
-    options.mkdir()
-    (options / "B.csv").write_text(OPTION_B)
+    _, options_dir = app_env
+    options_dir.mkdir()
+    (options_dir / "B.csv").write_text(OPTION_B)
     app = run_page("zone_compare.py")
     assert not app.exception, app.exception
     assert list(app.dataframe[0].value["option"]) == ["Today's lots"]

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from dashboard.core.errors import UserError
-from dashboard.zones import zones
+from dashboard.zones import figures as zones
 from tests.builders import db_from_rows
 
 D = date(2025, 3, 31)  # as-at; the 12-month window is (2024-03-31, 2025-03-31]

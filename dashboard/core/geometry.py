@@ -18,8 +18,9 @@ import pyproj
 import shapely
 from scipy.spatial import cKDTree
 
+from dashboard.core.settings import DEFAULTS
+
 EARTH_RADIUS_KM = 6371.0
-NEAREST_CENTROIDS = 4  # k: neighbours of an area without a polygon
 # Coordinates are snapped to this grid (degrees, about 1 cm) before boundaries are compared, so
 # that two areas exported with the same edge rounded differently still share it.
 SNAP_DEGREES = 1e-7
@@ -128,7 +129,7 @@ def neighbours(
     lon: Sequence[float],
     *,
     links: Iterable[tuple[str, str]] = (),
-    k: int = NEAREST_CENTROIDS,
+    k: int = DEFAULTS.zone_nearest_centroids,  # neighbours of an area without a polygon
 ) -> Neighbours:
     """The neighbour graph. Areas with polygons: shared boundary of positive length (a multi-part
     polygon is one area). An area without a polygon: its k nearest centroids (great-circle), made

@@ -29,7 +29,7 @@ from dashboard.report.content import BoardPack, Section
 from dashboard.report.inputs import indicator_icons
 from dashboard.report.trust import CAUTION_SHARE, SECTION_TABLES, section_trust, trust_sentence
 from dashboard.spend import spend
-from dashboard.zones import zone_map as zone_pages
+from dashboard.zones.views import zone_definitions
 
 # Indicators drawn as SPC charts beside overall attainment: the count-based ones a board asks
 # about first (spend has its own chart in the spend section).
@@ -112,7 +112,7 @@ def board_pack(
     pages = [national, trends, spending, emerging, quality]
     if option is not None:
         sections.append(printed.zones_section(export, settings, view, policy, option))
-        pages.insert(-1, PageData("zones", view, definitions=zone_pages.zone_definitions()))
+        pages.insert(-1, PageData("zones", view, definitions=zone_definitions()))
     trusts = {s.key: section_trust(export.report, SECTION_TABLES[s.key], caution_share)
               for s in sections}  # fmt: skip
     for s in sections:

@@ -23,7 +23,8 @@ from dashboard.report.charts import attainment_chart, zone_map
 from dashboard.report.content import Chart, Section, chart, table
 from dashboard.report.inputs import indicator_icons, utilisation
 from dashboard.spc.icons import svg
-from dashboard.zones import zone_map as zone_pages
+from dashboard.zones.options import load_option
+from dashboard.zones.views import option_view, zone_inputs
 
 
 def _cols(*names: str, **keys: str) -> dict[str, str]:
@@ -125,9 +126,9 @@ def zones_section(
     export: Export, settings: Settings, view: View, policy: Policy, option: Path
 ) -> Section:
     """The zoning option as the zone compare page shows it: its map, its zones and its summary."""
-    inputs = zone_pages.zone_inputs(export, settings, view)
-    assignment = zone_pages.load_option(option, inputs)
-    shown = zone_pages.option_view(inputs, assignment, policy, name=option.stem)
+    inputs = zone_inputs(export, settings, view)
+    assignment = load_option(option, inputs)
+    shown = option_view(inputs, assignment, policy, name=option.stem)
     yes_no = {True: t("board_pack.yes"), False: t("board_pack.no")}
     zones_frame = shown.zones.with_columns(
         pl.col("contiguous").replace_strict(yes_no, default=None)

@@ -26,7 +26,7 @@ from dashboard.core.ratio import rate
 from dashboard.outcomes.attainment import attainment_breakdown
 from dashboard.review.learning_log import UNIT_KINDS, Note, check_outside_export, read_notes
 from dashboard.spend.spend import HOUR_SERVICES, protect_amounts, provider_universe, spend_figures
-from dashboard.zones import zones
+from dashboard.zones.figures import todays_lots
 
 OUTCOME_KEYS = ("met", "partly_met", "denominator", "rate")
 CHALLENGE_KEYS = ("handbacks", "unmet_requests", "spot_purchase_share", "review_coverage")
@@ -41,7 +41,7 @@ COLUMNS = ("unit", "name", "planned_hours", "delivered_hours", "planned_hours_ga
 def unit_names(con: duckdb.DuckDBPyConnection, partnership: str, by: str) -> pl.DataFrame:
     """unit, name of every lot today (or every provider) of the partnership."""
     if by == "lot":
-        lots = zones.todays_lots(con, partnership)
+        lots = todays_lots(con, partnership)
         return lots.select(unit="zone", name="lot_name").unique("unit").sort("unit")
     return provider_universe(con, partnership).select(unit="provider_id", name="provider_name")
 

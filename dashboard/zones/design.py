@@ -22,11 +22,10 @@ import shapely
 
 from dashboard.core import geometry
 from dashboard.core.errors import UserError
+from dashboard.core.settings import DEFAULTS
 from dashboard.core.strings import t
 
-DESIGN_WEIGHTS = (1.0, 5.0)  # (balance, travel): weights of CV of hours and of relative travel
 DESIGN_RESTARTS = 4  # drafts from different seeds; the best after local search is kept
-DESIGN_TIME_LIMIT_S = 15.0  # the local search stops here even if it could still improve
 DESIGN_SEED = 0
 FLOOR_PENALTY = 10.0  # objective cost per unit of relative shortfall below the floor
 ZONE_PREFIX = "Z"
@@ -363,10 +362,10 @@ def design(
     floor: float = 0.0,
     lock: Mapping[str, str] | None = None,
     seed: int = DESIGN_SEED,
-    weights: tuple[float, float] = DESIGN_WEIGHTS,
+    weights: tuple[float, float] = (DEFAULTS.zone_balance_weight, DEFAULTS.zone_travel_weight),
     restarts: int = DESIGN_RESTARTS,
     progress: Progress | None = None,
-    time_limit: float = DESIGN_TIME_LIMIT_S,
+    time_limit: float = DEFAULTS.zone_design_time_limit_s,
 ) -> pl.DataFrame:
     """K contiguous zones over the areas of `demand` (rows of `zone_area_demand`): a frame
     `area_code, zone`, the best of `restarts` drafts each improved by local search. Same inputs and

@@ -15,13 +15,11 @@ from dashboard.core.page import PageData, View, policy_for
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
 from dashboard.extract.export import Export
-from dashboard.zones.zone_map import (
+from dashboard.zones.options import load_option, options_folder, saved_options
+from dashboard.zones.views import (
     OptionView,
     ZoneInputs,
-    load_option,
     option_view,
-    options_folder,
-    saved_options,
     today_view,
     zone_definitions,
     zone_inputs,
@@ -33,6 +31,9 @@ BALANCE_TOLERANCE = 0.05  # max ÷ min ratios closer than this read as "about th
 
 @dataclass
 class Comparison:
+    """Today's lots and the options, protected: the summary rows, what differs in words, and each
+    option's figures for its map and zone table."""
+
     summary: pl.DataFrame  # protected, one row per option, today's lots first
     sentences: list[str]
     views: dict[str, OptionView]
@@ -110,11 +111,19 @@ def compare(inputs: ZoneInputs, options: Mapping[str, pl.DataFrame], policy: Pol
     return Comparison(pl.concat([v.summary for v in views.values()]), sentences, views)
 
 
-def build(export: Export, settings: Settings, view: View) -> PageData:
+@dataclass
+class ZoneComparePage(PageData):
+    """The comparison of today's lots with the saved options, all protected. The page script
+    compares the options the user picks with `compare` itself, from its own cached inputs."""
+
+    comparison: Comparison | None = None
+
+
+def build(export: Export, settings: Settings, view: View) -> ZoneComparePage:
     """Today's lots against the first MAX_COMPARED options saved in the options folder (by name)."""
     policy = policy_for(settings)
     inputs = zone_inputs(export, settings, view)
-    page = PageData("zone-compare", view, definitions=zone_definitions())
+    page = ZoneComparePage("zone-compare", view, definitions=zone_definitions())
     problems, chosen = [], {}
     try:
         paths = saved_options(options_folder(settings, export))[:MAX_COMPARED]
@@ -134,5 +143,5 @@ def build(export: Export, settings: Settings, view: View) -> PageData:
     page.sentences += problems + (
         result.sentences or [t("zone_pages.no_saved", folder=settings.options_dir)]
     )
-    page.charts = {"inputs": inputs, "comparison": result}
+    page.comparison = result
     return page

@@ -2,7 +2,7 @@
 zones and lots"; extra figures in docs/zones.md).
 
 An option is a frame `area_code, zone` (today's lots, a CSV the user drew, or a proposal from
-`zone_design`). Figures are summed from one row per area: a person lives in exactly one area
+`zones/design.py`). Figures are summed from one row per area: a person lives in exactly one area
 (`people.area_code`), so people per zone is the sum of people per area and nobody is counted twice.
 Counts stay exact here; disclosure control is applied afterwards, where every output passes.
 """
@@ -26,9 +26,9 @@ from dashboard.core import geometry
 from dashboard.core.disclosure import to_records
 from dashboard.core.errors import UserError
 from dashboard.core.query import run
+from dashboard.core.settings import DEFAULTS
 from dashboard.core.strings import t
 
-VIABILITY_FLOOR_HOURS: float | None = None  # smallest viable zone, weekly hours; None = not set
 RURAL_CLASSES = (5, 6)  # urban_rural classes counted as rural
 
 # Area-level figures that add up over a zone's areas: counts, then hours and money.
@@ -74,7 +74,7 @@ def area_graph(
     demand: pl.DataFrame,
     *,
     links: Iterable[tuple[str, str]] = (),
-    k: int = geometry.NEAREST_CENTROIDS,
+    k: int = DEFAULTS.zone_nearest_centroids,
 ) -> geometry.Neighbours:
     """The areas' neighbour graph. It depends only on the areas' shapes, never on a filter or a
     date, so it is worked out once per set of areas and reused (a quarter of a second at 750 areas)."""
@@ -256,7 +256,7 @@ def zone_figures(
     assignment: pl.DataFrame,
     graph: geometry.Neighbours,
     *,
-    floor: float | None = VIABILITY_FLOOR_HOURS,
+    floor: float | None = DEFAULTS.viability_floor_hours,
     today: pl.DataFrame | None = None,
     providers: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, dict, list[str]]:
@@ -337,9 +337,9 @@ def summary(
     as_at: date,
     *,
     option: Path | None = None,
-    floor: float | None = VIABILITY_FLOOR_HOURS,
+    floor: float | None = DEFAULTS.viability_floor_hours,
     links: Iterable[tuple[str, str]] = (),
-    k: int = geometry.NEAREST_CENTROIDS,
+    k: int = DEFAULTS.zone_nearest_centroids,
 ) -> tuple[pl.DataFrame, dict, list[str]]:
     """`dashboard zones summary`: today's lots, or the option CSV, summarised (exact figures)."""
     demand = area_demand(con, partnership, as_at)

@@ -1,0 +1,220 @@
+"""The zone figures an audience may see: what the zone pages compute from (exact, never shown as
+such) and one option, today's lots or any other, put through disclosure control.
+
+Each zone's areas and the zone are protected as one table (docs/zones.md, "The zone pages"), so the
+map, the tables, the compare page and the board pack all show the same protected figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from dashboard.core import disclosure, geometry, query
+from dashboard.core.disclosure import Policy
+from dashboard.core.page import View
+from dashboard.core.ratio import rate
+from dashboard.core.settings import Settings
+from dashboard.core.strings import t
+from dashboard.extract.export import Export
+from dashboard.zones import design, figures
+
+# Counts that go through disclosure control on these pages: the zone figures' own, and attainment's.
+COUNTS = (*figures.DISCLOSIVE_COUNTS, "met", "denominator")
+RATES = {"attainment": ("met", "denominator")}
+SHARES = ("rural_share", "compactness")  # hours and shape, not people: shown as percentages
+ZONE_COLUMNS = (
+    "zone", "model", "areas", "people", "weekly_hours", "complex_hours", "unmet_requests",
+    "unmet_hours", "handbacks_12m", "rural_share", "travel_km", "compactness", "contiguous",
+    "met", "denominator", "attainment", "providers", "provider_capacity_hours", "matched_lot",
+)  # fmt: skip
+AREA_COLUMNS = (
+    "area_code", "area_name", "zone", "people", "weekly_hours", "unmet_requests", "unmet_hours",
+    "handbacks_12m", "urban_rural", "deprivation_decile", "met", "denominator", "attainment",
+)  # fmt: skip
+SUMMARY_COLUMNS = (
+    "zones", "cv_hours", "max_min_ratio", "smallest_hours", "floor", "zones_below_floor",
+    "travel_km_mean", "compactness_mean", "non_contiguous", "people_changing_lot",
+    "hours_changing_lot", "people_joining_a_lot",
+)  # fmt: skip
+SUMMARY_COUNTS = ("people_changing_lot", "people_joining_a_lot")
+SUMMARY_SHARES = ("cv_hours", "compactness_mean")
+
+
+@dataclass(frozen=True)
+class ZoneInputs:
+    """Everything the zone pages compute from, exact (never shown as such): one row per area of the
+    partnership with its demand, deprivation and attainment counts; today's lots; providers."""
+
+    as_at: date
+    demand: pl.DataFrame
+    today: pl.DataFrame  # area_code, zone, model
+    providers: pl.DataFrame
+    graph: geometry.Neighbours
+    floor: float | None
+
+
+@dataclass
+class OptionView:
+    """One option as an audience may see it: protected areas and zones, the option's summary row,
+    and its zone outlines."""
+
+    name: str
+    assignment: pl.DataFrame  # area_code, zone, model (exact: it holds no counts)
+    areas: pl.DataFrame  # protected; with geometry for the map
+    zones: pl.DataFrame  # protected
+    summary: pl.DataFrame  # protected, one row
+    outlines: dict  # GeoJSON, one feature per zone
+    no_zone: list[str] = field(default_factory=list)
+
+
+def as_at_date(export: Export, view: View) -> date:
+    """The end of the period, or the extract date when the period is still running."""
+    return min(view.p.end, export.extract_date)
+
+
+def zone_inputs(export: Export, settings: Settings, view: View) -> ZoneInputs:
+    """The exact inputs of the view, queried once: the zone map page redraws every option the user
+    designs or edits from them (through its own cached call), never from the page data."""
+    con = export.cursor()
+    as_at = as_at_date(export, view)
+    demand = figures.area_demand(con, view.partnership, as_at)
+    context = query.run(
+        con, "zone_area_context", partnership=view.partnership, p_start=view.p.start,
+        p_end=view.p.end, **view.filters.params(),
+    )  # fmt: skip
+    demand = demand.join(context, on="area_code", how="left").with_columns(
+        rate("met", "denominator").alias("attainment")
+    )
+    today = figures.todays_lots(con, view.partnership).select("area_code", "zone", "model")
+    return ZoneInputs(
+        as_at,
+        demand,
+        today,
+        figures.area_providers(con, view.partnership, as_at),
+        figures.area_graph(demand, links=settings.zone_links, k=settings.zone_nearest_centroids),
+        settings.viability_floor_hours,
+    )
+
+
+# --- figures through disclosure control ----------------------------------------------------------
+
+
+def _shown_as_percent(df: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:
+    """disclosure.display shows a float column with a flag as a percentage; these shares are of
+    hours or shape, never of people, so their flags are always false."""
+    return df.with_columns(
+        pl.lit(False).alias(disclosure.flag(c)) for c in columns if c in df.columns
+    )
+
+
+def _protect_by_zone(
+    areas: pl.DataFrame, zone_rows: pl.DataFrame, policy: Policy
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each zone's areas and the zone itself protected as one table whose total row is the zone, so
+    a hidden area count cannot be worked out as the zone's total minus its other areas."""
+    keys = ["zone", "area_code", "is_total", *COUNTS, "attainment"]
+    outside = areas.filter(pl.col("zone").is_null()).with_columns(is_total=pl.lit(False))
+    outside = disclosure.protect(outside.select(keys), policy, counts=COUNTS, rates=RATES)
+    shown_areas, shown_zones = [outside], [outside.head(0)]  # head(0): the shape with no zones
+    for zone in zone_rows["zone"].to_list():
+        members = areas.filter(pl.col("zone") == zone).with_columns(is_total=pl.lit(False))
+        total = zone_rows.filter(pl.col("zone") == zone).with_columns(
+            area_code=pl.lit(None, pl.Utf8), is_total=pl.lit(True)
+        )
+        table = pl.concat([members.select(keys), total.select(keys)], how="vertical_relaxed")
+        safe = disclosure.protect(table, policy, counts=COUNTS, rates=RATES, total_flag="is_total")
+        shown_areas.append(safe.filter(~pl.col("is_total")))
+        shown_zones.append(safe.filter(pl.col("is_total")))
+    safe_areas = pl.concat(shown_areas, how="vertical_relaxed").drop("zone", "is_total")
+    safe_zones = pl.concat(shown_zones, how="vertical_relaxed").drop("area_code", "is_total")
+    plain = [*COUNTS, "attainment"]
+    return (
+        areas.drop(plain).join(safe_areas, on="area_code", how="left"),
+        zone_rows.drop(plain).join(safe_zones, on="zone", how="left"),
+    )
+
+
+def _zone_attainment(zone_rows: pl.DataFrame, areas: pl.DataFrame) -> pl.DataFrame:
+    """Each zone's attainment from its areas' counts (not a mean of their rates)."""
+    counts = areas.group_by("zone").agg(pl.col("met", "denominator").sum())
+    return (
+        zone_rows.join(counts, on="zone", how="left")
+        .with_columns(pl.col("met", "denominator").fill_null(0))
+        .with_columns(rate("met", "denominator").alias("attainment"))
+    )
+
+
+def with_flags(df: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:
+    """The named columns (those present) with their flag columns, in that order."""
+    keep = [c for c in columns if c in df.columns]
+    flags = [disclosure.flag(c) for c in keep if disclosure.flag(c) in df.columns]
+    return df.select(*keep, *flags)
+
+
+def _summary_row(name: str, option: dict, no_zone: int, policy: Policy) -> pl.DataFrame:
+    """The option's summary as one protected row, typed so options stack into one table."""
+    row = {"option": name} | {c: option.get(c) for c in SUMMARY_COLUMNS}
+    row["areas_in_no_zone"] = no_zone
+    schema = {"option": pl.Utf8, "zones": pl.Int64, "zones_below_floor": pl.Int64,
+              "non_contiguous": pl.Int64, "people_changing_lot": pl.Int64,
+              "people_joining_a_lot": pl.Int64, "areas_in_no_zone": pl.Int64}  # fmt: skip
+    schema = {c: schema.get(c, pl.Float64) for c in row}
+    frame = pl.DataFrame([{k: figures.plain(v) for k, v in row.items()}], schema=schema)
+    return _shown_as_percent(
+        disclosure.protect(frame, policy, counts=SUMMARY_COUNTS), SUMMARY_SHARES
+    )
+
+
+def option_view(
+    inputs: ZoneInputs,
+    assignment: pl.DataFrame,
+    policy: Policy,
+    *,
+    name: str,
+    against_today: bool = True,
+) -> OptionView:
+    """An option's figures as `policy`'s audience may see them. `against_today` adds the lot each
+    zone matches and the people who would change lot (pointless for today's lots themselves)."""
+    if "model" not in assignment.columns:
+        assignment = assignment.with_columns(model=pl.lit(None, pl.Utf8))
+    assignment = assignment.select("area_code", "zone", "model")
+    compare = against_today and inputs.today.height > 0
+    zone_rows, option, no_zone = figures.zone_figures(
+        inputs.demand, assignment, inputs.graph, floor=inputs.floor,
+        today=inputs.today if compare else None, providers=inputs.providers,
+    )  # fmt: skip
+    areas = inputs.demand.join(assignment.select("area_code", "zone"), on="area_code", how="left")
+    zone_rows = _zone_attainment(zone_rows, areas)
+    safe_areas, safe_zones = _protect_by_zone(areas, zone_rows, policy)
+    safe_zones = _shown_as_percent(with_flags(safe_zones, ZONE_COLUMNS), SHARES)
+    return OptionView(
+        name,
+        assignment,
+        safe_areas,
+        safe_zones,
+        _summary_row(name, option, len(no_zone), policy),
+        design.option_geojson(assignment, inputs.demand),
+        no_zone,
+    )
+
+
+def today_view(inputs: ZoneInputs, policy: Policy) -> OptionView:
+    """Today's lots as an option, the one every other option is compared with."""
+    return option_view(
+        inputs, inputs.today, policy, name=t("zone_pages.today"), against_today=False
+    )
+
+
+def area_table(view: OptionView) -> pl.DataFrame:
+    """The areas as a table (no geometry): the map's text alternative, area by area."""
+    return with_flags(view.areas, AREA_COLUMNS).sort("area_code")
+
+
+def zone_definitions() -> list[tuple[str, str]]:
+    """The terms the zone pages use, defined once for both pages and the board pack's zone page."""
+    return [(t(f"zone_pages.def_{k}_term"), t(f"zone_pages.def_{k}"))
+            for k in ("attainment", "rural", "compactness", "changing", "shades")]  # fmt: skip
