@@ -3,7 +3,7 @@
 -- Every figure is over home care and reablement plans other than SDS option 1 ("these plans").
 -- Active plans count at $as_at; handbacks and spend count for any of these plans, active at $as_at
 -- or not, because a package that ended during the year still had its handbacks and its spend.
--- Reads plan_facts and spend_facts (dashboard/precompute.py): plans and lines already joined to
+-- Reads plan_facts and spend_facts (queries/base_*.sql): plans and lines already joined to
 -- their person's area.
 WITH these_plans AS (
     SELECT plan_id, person_id, start_date, end_date, service_type, weekly_hours, complex_needs,
@@ -41,7 +41,7 @@ handed_back AS (
 ),
 spent AS (
     -- a spend line belongs with its own person (metrics.md, "Whose row is it"); spend_facts
-    -- (dashboard/precompute.py) carries that person's area and the line's plan
+    -- (queries/base_*.sql) carries that person's area and the line's plan
     SELECT area_code,
            sum(amount_gbp) AS spend_12m,
            sum(amount_gbp) FILTER (WHERE NOT on_contract) AS off_contract_spend_12m

@@ -1,7 +1,7 @@
 -- Grain: one row per area of partnership $partnership × provider with an active home care or
 -- reablement plan (SDS option other than 1) for a person living in the area at $as_at: the weekly
 -- hours it delivers there and its stated capacity (docs/zones.md, "provider capacity").
--- Reads plan_facts (dashboard/precompute.py): plans already joined to their person's area.
+-- Reads plan_facts (queries/base_*.sql): plans already joined to their person's area.
 SELECT pf.area_code, pf.provider_id,
        sum(coalesce(pf.weekly_hours, 0)) AS weekly_hours,
        any_value(pr.capacity_hours_week) AS capacity_hours_week

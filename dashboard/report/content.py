@@ -44,7 +44,7 @@ class Chart:
     alt: str  # the text alternative: states what the chart shows
     reading: str | None = None  # the one-sentence SPC reading
     notes: tuple[str, ...] = ()
-    icons: tuple[str, ...] = ()  # spc_icons names
+    icons: tuple[str, ...] = ()  # spc/icons names
 
 
 @dataclass
