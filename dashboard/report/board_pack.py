@@ -169,7 +169,7 @@ def chart(
 
 
 def _attainment_chart(trends: PageData) -> tuple[Chart | None, str | None]:
-    trend = trends.charts["rate"]
+    trend = trends.rate
     if trend.figure is None:
         return None, trend.note
     return chart(
@@ -337,7 +337,7 @@ def _national_section(page: PageData, policy: Policy) -> Section:
         .alias("outcome")
     )  # fmt: skip
     icons = [
-        _icon_markup([page.charts[i].variation, page.charts[i].assurance])
+        _icon_markup([page.icons[i].variation, page.icons[i].assurance])
         for i in indicators["indicator_id"]
     ]
     printed = table(
@@ -395,7 +395,7 @@ def _spend_section(page: PageData, policy: Policy) -> Section:
     section = Section("spend", t("board_pack.heading_spend"), list(page.sentences))
     if not page.tables:
         return section
-    utilisation = page.charts["utilisation"]
+    utilisation = page.utilisation
     if utilisation.figure is None:
         section.sentences.append(utilisation.alt)
     else:
@@ -531,7 +531,7 @@ def _summary(
     attainment, _ = _attainment_chart(trends)
     if attainment is not None and attainment.reading:
         out.append(attainment.reading)
-    out.append(_tally(national.charts))
+    out.append(_tally(national.icons))
     out += spend.sentences[:1]
     n = emerging.tables["signals"].height
     out.append(t("board_pack.summary_signals", n=n) if n else t("board_pack.summary_no_signals"))

@@ -29,7 +29,7 @@ from dashboard.core.strings import t
 from dashboard.extract.export import Export
 from dashboard.outcomes.attainment import attainment
 from dashboard.review.learning_log import UNIT_KINDS, Note, check_outside_export, read_notes
-from dashboard.spend.spend import HOUR_SERVICES, protect_amounts, provider_universe, spend_figures
+from dashboard.spend.figures import HOUR_SERVICES, protect_amounts, provider_universe, spend_figures
 from dashboard.zones import zones
 
 OUTCOME_KEYS = ("met", "partly_met", "denominator", "rate")
