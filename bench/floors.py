@@ -16,7 +16,7 @@ import pandas as pd
 from dashboard.core.periods import Period
 from dashboard.extract.export import Export
 from dashboard.outcomes import attainment as outcome_figures
-from dashboard.spend import spend
+from dashboard.spend import figures as spend
 from dashboard.zones import figures as zones
 
 QUERIES = Path(__file__).resolve().parent / "queries"

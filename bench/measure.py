@@ -31,7 +31,7 @@ from dashboard.core.page import Filters, View, policy_for
 from dashboard.core.settings import Settings
 from dashboard.extract.export import Export, open_export
 from dashboard.extract.filters import filter_options
-from dashboard.outcomes.indicators import figures_json
+from dashboard.outcomes.figures_json import figures_json
 from dashboard.sample import generate
 from dashboard.zones import design
 from dashboard.zones import figures as zones

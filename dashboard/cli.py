@@ -192,7 +192,8 @@ def _need(export: Export, *tables: str) -> None:
 def _figures(args: argparse.Namespace, settings: Settings) -> int:
     from dashboard.core.page import Filters
     from dashboard.core.periods import parse_period
-    from dashboard.outcomes.indicators import figures_json, read_benchmark
+    from dashboard.outcomes.figures_json import figures_json
+    from dashboard.outcomes.peers import read_benchmark
     from dashboard.report.text import figures_text
 
     export = _open(settings)

@@ -23,7 +23,7 @@ if opened is not None:
         if not rows:
             st.write(t("outcome_pages.no_indicators"))
         for row in rows:
-            icons = page.charts[row["indicator_id"]]
+            icons = page.icons[row["indicator_id"]]
             left, right = st.columns([1, 5])
             right.markdown(f"**{row['indicator']}**")
             right.markdown(row["summary"])

@@ -17,8 +17,7 @@ opened = web.open_page(
 if opened is not None:
     ctx, page, policy = opened.ctx, opened.page, opened.policy
     st.subheader(t("outcome_pages.heading_trends"))
-    for name in ("rate", "partly_met_rate"):
-        chart = page.charts[name]
+    for name, chart in (("rate", page.rate), ("partly_met_rate", page.partly_met_rate)):
         if chart.figure is None:
             st.info(chart.note)
             continue
@@ -36,7 +35,7 @@ if opened is not None:
         format_func=lambda b: t(f"outcome_pages.by_{b}"),
     )  # fmt: skip
     shown = page if by == DEFAULT_BREAKDOWN else web.page_data(outcome_breakdown_page(by), ctx)
-    bar = shown.charts["breakdown"]
+    bar = shown.breakdown
     render.chart_with_table(
         bar.figure, shown.tables[bar.table], policy, key=f"breakdown-{by}", alt=bar.alt
     )

@@ -11,7 +11,7 @@ if opened is not None:
     page, policy = opened.page, opened.policy
     if page.tables:
         st.subheader(t("spend.heading_series"))
-        for name, chart in page.charts.items():
+        for name, chart in (("utilisation", page.utilisation), ("spend", page.spend)):
             if chart.figure is None:
                 st.info(chart.alt)
                 continue

@@ -12,7 +12,7 @@ import pytest
 from dashboard.core.periods import parse_period
 from dashboard.core.settings import Settings
 from dashboard.extract.export import open_export
-from dashboard.outcomes.indicators import figures_json
+from dashboard.outcomes.figures_json import figures_json
 from dashboard.sample import generate
 
 P0, P1 = date(2025, 4, 1), date(2026, 3, 31)

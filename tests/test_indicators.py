@@ -23,12 +23,9 @@ from dashboard.core.disclosure import Policy
 from dashboard.core.errors import UserError
 from dashboard.core.page import Filters
 from dashboard.core.periods import parse_period
-from dashboard.outcomes.indicators import (
-    figures_json,
-    indicator_series,
-    indicator_table,
-    read_benchmark,
-)
+from dashboard.outcomes.figures_json import figures_json
+from dashboard.outcomes.indicators import indicator_series, indicator_table
+from dashboard.outcomes.peers import read_benchmark
 from tests.builders import db_from_rows
 from tests.test_outcomes import area, outcome, review
 

@@ -33,7 +33,8 @@ from dashboard.core.settings import Settings
 from dashboard.extract.export import open_export
 from dashboard.outcomes.attainment import attainment
 from dashboard.outcomes.indicators import indicator_table
-from dashboard.outcomes.outcome_trends import BREAKDOWNS, outcome_breakdown_page, share_phrase
+from dashboard.outcomes.national_outcomes import share_phrase
+from dashboard.outcomes.outcome_trends import BREAKDOWNS, outcome_breakdown_page
 from dashboard.spc.xmr import band_assurance, xmr
 from tests.builders import write_export
 from tests.tiny import tables as tiny_tables
@@ -176,7 +177,7 @@ def test_monthly_series_and_its_spc_by_hand(trends):
     assert series["denominator"].to_list() == [10] * 12
     assert series["rate"].to_list()[:2] == [0.6, 0.5]
     assert series["due"].to_list() == [120] * 12 and series["reviewed"].to_list() == [10] * 12
-    chart = trends.charts["rate"]
+    chart = trends.rate
     # rates 0.6, 0.5 alternating: centre 0.55, moving ranges all 0.1, limits 0.55 ± 0.266
     assert chart.figure is not None and chart.note is None
     assert "55.0%" in chart.alt
@@ -189,7 +190,7 @@ def test_monthly_series_and_its_spc_by_hand(trends):
 
 def test_partly_met_series_is_neutral_with_no_assurance(trends):
     assert trends.tables["partly_met_rate"]["partly_met"].to_list() == [1] * 12
-    assert trends.charts["partly_met_rate"].assurance_icon is None
+    assert trends.partly_met_rate.assurance_icon is None
 
 
 def test_board_series_drawn_by_quarter_or_not_at_all(board_trends):
@@ -198,9 +199,9 @@ def test_board_series_drawn_by_quarter_or_not_at_all(board_trends):
     rate = board_trends.tables["rate"]
     assert rate["period"].to_list() == ["2025/26 Q1", "2025/26 Q2", "2025/26 Q3", "2025/26 Q4"]
     assert rate["met"].to_list() == [17, 16, 17, 16]
-    assert "by quarter" in board_trends.charts["rate"].note
+    assert "by quarter" in board_trends.rate.note
     # partly met: 1 a month, 3 a quarter: not drawn at all, and no table
-    assert board_trends.charts["partly_met_rate"].figure is None
+    assert board_trends.partly_met_rate.figure is None
     assert "partly_met_rate" not in board_trends.tables
 
 
@@ -291,7 +292,7 @@ def test_national_outcomes_values_equal_the_indicator_library(national, export):
 
 
 def test_national_icons_by_hand(national):
-    icons = national.charts
+    icons = national.icons
     # no7 monthly: 2 met of 4 every month, so constant 0.5: limits 0.5 to 0.5, target 0.9 above
     assert icons["no7_attainment"].variation == "common_cause"
     assert icons["no7_attainment"].assurance == "fail"

@@ -24,19 +24,14 @@ from dashboard.core.settings import Settings
 from dashboard.extract.export import open_export
 from dashboard.outcomes.indicators import indicator_values
 from dashboard.spc.xmr import xmr
-from dashboard.spend.spend import (
-    band_judgement,
-    hours_table,
+from dashboard.spend.charts import band_judgement, spend_charts
+from dashboard.spend.figures import (
     protect_amounts,
-    series_table,
-    spend_charts,
     spend_figures,
     spend_series,
-    spend_table,
-    spot_table,
     value_outcomes,
-    value_table,
 )
+from dashboard.spend.tables import hours_table, series_table, spend_table, spot_table, value_table
 from tests.builders import db_from_rows, write_export
 from tests.tiny import AREA, EXTRACT, PERSON, PLAN, tables
 
@@ -294,15 +289,15 @@ def test_monthly_charts_mark_provisional_months_and_judge_the_band():
          "spend": [1000.0, 1010.0] * 6 + [5000.0], "budget": [1000.0] * 13,
          "utilisation": [1.0, 1.01] * 6 + [5.0]}
     )  # fmt: skip
-    charts, table, readings = spend_charts(monthly, monthly, INTERNAL, Settings())
-    util = charts["utilisation"].result
+    charts = spend_charts(monthly, monthly, INTERNAL, Settings())
+    util = charts.utilisation.result
     # mean 1.005, mean moving range 0.01: limits 1.005 ± 0.0266, inside 0.95–1.05
     assert util.limits == pytest.approx((0.9784, 1.0316))
     assert band_judgement(util, (0.95, 1.05)) == "within"
     assert band_judgement(util, (0.99, 1.02)) == "hit_and_miss"
     assert band_judgement(util, (1.05, 1.10)) == "under"
     assert util.points["type"][-1] == "common_cause"  # 5.0, but provisional
-    assert table.height == 13 and any("provisional" in r for r in readings)
+    assert charts.table.height == 13 and any("provisional" in r for r in charts.readings)
 
 
 # --- the page ---------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -53,11 +53,15 @@ class View:
 
 @dataclass
 class PageData:
+    """What every page shows and the command line prints: named tables already through disclosure
+    control, the sentences, and the definitions behind them. A page that draws charts or maps
+    returns a subclass declared beside its builder, with a typed field for each (built from the
+    protected figures only), so a reader follows a chart from the page to its builder by name."""
+
     name: str
     view: View
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)  # protected
     sentences: list[str] = field(default_factory=list)
-    charts: dict[str, Any] = field(default_factory=dict)
     definitions: list[tuple[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict:

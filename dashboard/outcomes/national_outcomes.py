@@ -5,39 +5,34 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from dashboard.core.disclosure import Policy, flag
 from dashboard.core.framework import Framework, load_framework
 from dashboard.core.page import PageData, View, policy_for
+from dashboard.core.parallel import side_by_side
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
 from dashboard.extract.export import Export
 from dashboard.extract.filters import series_window
-from dashboard.outcomes.attainment import (
-    attainments,
-)
+from dashboard.outcomes.attainment import attainments
+from dashboard.outcomes.figures_json import attainment_json, indicator_json
 from dashboard.outcomes.indicators import (
     DEFAULT_GAP_TARGET,
     GAP_ID,
     SPEND_IDS,
-    attainment_json,
-    indicator_json,
     indicator_series,
     indicator_table,
-    read_benchmark,
 )
 from dashboard.outcomes.outcome_trends import outcome_definitions
+from dashboard.outcomes.peers import read_benchmark
 from dashboard.spc.icons import ASSURANCE_ICONS, assurance_icon, variation_icon
 from dashboard.spc.series import Rules, judge
 from dashboard.spc.xmr import band_assurance, format_value
 
 BUDGET_ID = "no9_budget_utilisation"
-
-
 INDICATOR_FIELDS = ("value", "year_earlier", "peer_average", "target", "gap")
 
 
@@ -47,6 +42,14 @@ class Icons:
 
     variation: str | None
     assurance: str | None
+
+
+@dataclass
+class NationalOutcomesPage(PageData):
+    """The national outcomes page: its indicator table, and the icons of each indicator's monthly
+    series by indicator id."""
+
+    icons: dict[str, Icons] = field(default_factory=dict)
 
 
 def share_phrase(value: float) -> str:
@@ -139,9 +142,9 @@ def _indicator_frame(
             "assurance": t(f"spc.icon_{icon.assurance}") if icon.assurance else None,
             "provisional": rec["provisional"],
         }
-        for field in INDICATOR_FIELDS:
-            row[field] = format_indicator(rec[field], unit, difference=field == "gap")
-            row[flag(field)] = rec[field] is None and ex[field] is not None
+        for column in INDICATOR_FIELDS:
+            row[column] = format_indicator(rec[column], unit, difference=column == "gap")
+            row[flag(column)] = rec[column] is None and ex[column] is not None
         rows.append(row)
     schema = {"national_outcome": pl.Int64, "indicator_id": pl.String, "outcome": pl.String,
               "indicator": pl.String,
@@ -151,7 +154,7 @@ def _indicator_frame(
     return pl.DataFrame(rows, schema=schema)
 
 
-def build(export: Export, settings: Settings, view: View) -> PageData:
+def build(export: Export, settings: Settings, view: View) -> NationalOutcomesPage:
     """The nine national outcomes with their local indicators: value, year earlier, peer average,
     target, gap, a plain sentence and the icons of each indicator's monthly series."""
     policy = policy_for(settings)
@@ -161,25 +164,23 @@ def build(export: Export, settings: Settings, view: View) -> PageData:
               "framework_file": settings.framework_file}  # fmt: skip
     benchmark = read_benchmark(settings.benchmark_file, settings.framework_file) if (
         settings.benchmark_file) else None  # fmt: skip
-    # The period's table, its protected attainment and the monthly series are independent: each runs
-    # on its own cursor in its own thread, so DuckDB works on them side by side.
-    with ThreadPoolExecutor(max_workers=3) as threads:
-        table_job = threads.submit(
-            indicator_table, export.cursor(), period=view.p,
-            comparators=list(settings.comparators) or None, targets=settings.targets,
-            benchmark=benchmark, **common,
-        )  # fmt: skip
-        attainment_job = threads.submit(_protected_attainment, export, settings, view, policy)
-        series_job = threads.submit(
-            indicator_series, export.cursor(), start=series_window(export, view.p.end, settings.series_months),
-            end=view.p.end, **common,
-        )  # fmt: skip
-        exact_table, series = table_job.result(), series_job.result()
-        records = indicator_json(exact_table, attainment_job.result(), policy)
+    start = series_window(export, view.p.end, settings.series_months)
+    # The period's table, its protected attainment and the monthly series are independent: each
+    # runs on its own cursor, side by side.
+    exact_table, attainment_protected, series = side_by_side(
+        lambda: indicator_table(
+            export.cursor(), period=view.p, comparators=list(settings.comparators) or None,
+            targets=settings.targets, benchmark=benchmark, **common,
+        ),
+        lambda: _protected_attainment(export, settings, view, policy),
+        lambda: indicator_series(
+            export.cursor(), start=start, end=view.p.end, **common,
+        ),
+    )  # fmt: skip
+    records = indicator_json(exact_table, attainment_protected, policy)
     icons = _icons(series, settings)
-    page = PageData("national-outcomes", view)
+    page = NationalOutcomesPage("national-outcomes", view, icons=icons)
     page.tables["indicators"] = _indicator_frame(exact_table, records, icons, framework)
-    page.charts = icons
     page.sentences = [t("outcome_pages.national_intro", period=view.period)]
     page.definitions = [
         (t("outcome_pages.outcome_term", n=o.number, label=o.label), o.statement)

@@ -16,7 +16,7 @@ import shapely
 from dashboard.core import disclosure, palette
 from dashboard.core.disclosure import Policy
 from dashboard.core.framework import Indicator, load_framework
-from dashboard.core.page import PageData, View
+from dashboard.core.page import View
 from dashboard.core.periods import quarters_in
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
@@ -24,8 +24,8 @@ from dashboard.extract.export import Export
 from dashboard.extract.filters import series_window
 from dashboard.outcomes.attainment import label_periods
 from dashboard.outcomes.indicators import indicator_series, indicator_values
+from dashboard.outcomes.outcome_trends import OutcomeTrendsPage
 from dashboard.report.content import Chart, chart
-from dashboard.report.inputs import attainment_trend
 from dashboard.spc.chart import spc_figure
 from dashboard.spc.icons import assurance_icon, variation_icon
 from dashboard.spc.series import Rules, from_first, judge
@@ -39,10 +39,10 @@ SPC_UNITS = {"rate": "%"}  # an indicator unit shown as a percentage; others as 
 # --- SPC charts ----------------------------------------------------------------------------------
 
 
-def attainment_chart(trends: PageData) -> tuple[Chart | None, str | None]:
+def attainment_chart(trends: OutcomeTrendsPage) -> tuple[Chart | None, str | None]:
     """The outcome trends page's attainment chart made printable, or the note saying why it is
     not drawn (disclosure control may forbid it)."""
-    trend = attainment_trend(trends)
+    trend = trends.rate
     if trend.figure is None:
         return None, trend.note
     return chart(

@@ -22,11 +22,12 @@ from dashboard.core.strings import t
 from dashboard.emerging import emerging_needs
 from dashboard.extract.export import Export
 from dashboard.outcomes import national_outcomes, outcome_trends
+from dashboard.outcomes.national_outcomes import NationalOutcomesPage
+from dashboard.outcomes.outcome_trends import OutcomeTrendsPage
 from dashboard.quality import data_quality
 from dashboard.report import sections as printed
 from dashboard.report.charts import attainment_chart, indicator_charts
 from dashboard.report.content import BoardPack, Section
-from dashboard.report.inputs import indicator_icons
 from dashboard.report.trust import CAUTION_SHARE, SECTION_TABLES, section_trust, trust_sentence
 from dashboard.spend import spend
 from dashboard.zones.views import zone_definitions
@@ -45,8 +46,8 @@ def _tally(icons: Mapping) -> str:
 
 
 def _summary(
-    pack_view: View, extract: date, national: PageData, trends: PageData, spend: PageData,
-    emerging: PageData, sections: Sequence[Section], trusts: Mapping[str, dict],
+    pack_view: View, extract: date, national: NationalOutcomesPage, trends: OutcomeTrendsPage,
+    spend: PageData, emerging: PageData, sections: Sequence[Section], trusts: Mapping[str, dict],
 ) -> list[str]:  # fmt: skip
     """The first page in plain words: each headline figure once, pointing to its section."""
     out = [t("board_pack.summary_intro", partnership=pack_view.partnership,
@@ -55,7 +56,7 @@ def _summary(
     attainment, _ = attainment_chart(trends)
     if attainment is not None and attainment.reading:
         out.append(attainment.reading)
-    out.append(_tally(indicator_icons(national)))
+    out.append(_tally(national.icons))
     out += spend.sentences[:1]
     n = emerging.tables["signals"].height
     out.append(t("board_pack.summary_signals", n=n) if n else t("board_pack.summary_no_signals"))

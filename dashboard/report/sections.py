@@ -19,10 +19,12 @@ from dashboard.core.page import PageData, View
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
 from dashboard.extract.export import Export
+from dashboard.outcomes.national_outcomes import NationalOutcomesPage
+from dashboard.outcomes.outcome_trends import OutcomeTrendsPage
 from dashboard.report.charts import attainment_chart, zone_map
 from dashboard.report.content import Chart, Section, chart, table
-from dashboard.report.inputs import indicator_icons, utilisation
 from dashboard.spc.icons import svg
+from dashboard.spend.spend import SpendPage
 from dashboard.zones.options import load_option
 from dashboard.zones.views import option_view, zone_inputs
 
@@ -37,13 +39,13 @@ def _icon_markup(names: Sequence[str | None]) -> Markup:
     return Markup(" ".join(svg(n, size=24) for n in names if n))
 
 
-def national_section(page: PageData, policy: Policy) -> Section:
+def national_section(page: NationalOutcomesPage, policy: Policy) -> Section:
     """The national outcomes table, each indicator with its SPC icons in a column of its own."""
     indicators = page.tables["indicators"].with_columns(
         pl.concat_str(pl.col("national_outcome").cast(pl.String), pl.lit(" "), "outcome")
         .alias("outcome")
     )  # fmt: skip
-    icons = indicator_icons(page)
+    icons = page.icons
     marks = [
         _icon_markup([icons[i].variation, icons[i].assurance]) for i in indicators["indicator_id"]
     ]
@@ -61,7 +63,7 @@ def national_section(page: PageData, policy: Policy) -> Section:
                    tables=[printed])  # fmt: skip
 
 
-def trends_section(trends: PageData, charts: list[Chart], notes: list[str]) -> Section:
+def trends_section(trends: OutcomeTrendsPage, charts: list[Chart], notes: list[str]) -> Section:
     """Attainment's SPC chart, then the headline indicators' charts (or why one is not drawn)."""
     attainment, hidden = attainment_chart(trends)
     section = Section("trends", t("board_pack.heading_trends"), [t("board_pack.trends_intro")])
@@ -70,7 +72,7 @@ def trends_section(trends: PageData, charts: list[Chart], notes: list[str]) -> S
     return section
 
 
-def coverage_section(trends: PageData, policy: Policy) -> Section:
+def coverage_section(trends: OutcomeTrendsPage, policy: Policy) -> Section:
     """Review coverage by national outcome: attainment only counts the outcomes reviewed."""
     frame = trends.tables["breakdown_national_outcome"]
     printed = table(
@@ -101,12 +103,12 @@ def emerging_section(page: PageData, policy: Policy, top: int) -> Section:
     return section
 
 
-def spend_section(page: PageData, policy: Policy) -> Section:
+def spend_section(page: SpendPage, policy: Policy) -> Section:
     """Budget utilisation's chart, spend by service type and what it bought in outcomes."""
     section = Section("spend", t("board_pack.heading_spend"), list(page.sentences))
     if not page.tables:
         return section
-    drawn = utilisation(page)
+    drawn = page.utilisation
     if drawn.figure is None:
         section.sentences.append(drawn.alt)
     else:

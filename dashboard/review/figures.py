@@ -25,7 +25,7 @@ from dashboard.core.query import run
 from dashboard.core.ratio import rate
 from dashboard.outcomes.attainment import attainment_breakdown
 from dashboard.review.learning_log import UNIT_KINDS, Note, check_outside_export, read_notes
-from dashboard.spend.spend import HOUR_SERVICES, protect_amounts, provider_universe, spend_figures
+from dashboard.spend.figures import HOUR_SERVICES, protect_amounts, provider_universe, spend_figures
 from dashboard.zones.figures import todays_lots
 
 OUTCOME_KEYS = ("met", "partly_met", "denominator", "rate")
