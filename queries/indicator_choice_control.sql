@@ -1,7 +1,7 @@
 -- Grain: one row per partnership × period p, a snapshot at $as_ats[p] (metrics.md, outcome 3).
 -- Choice and control: people with an active plan under SDS option 1 or 2 ÷ people with any
 -- active plan. A plan is active at d when start_date <= d < end_date (NULL = open).
--- Reads plan_facts (dashboard/precompute.py): plans already joined to person and area.
+-- Reads plan_facts (queries/base_*.sql): plans already joined to person and area.
 WITH periods AS (
     SELECT unnest($as_ats)::DATE AS as_at, generate_subscripts($as_ats, 1) AS p
 ),

@@ -2,7 +2,7 @@
 -- Care services graded good or better: providers with at least one plan (of a person in the
 -- partnership) active at the end of P whose quality_grade >= 4 ÷ those of them with a grade.
 -- data_gap: such providers with no grade (or missing from the providers table).
--- Reads plan_facts (dashboard/precompute.py): plans already joined to person and area.
+-- Reads plan_facts (queries/base_*.sql): plans already joined to person and area.
 WITH periods AS (
     SELECT unnest($as_ats)::DATE AS as_at, generate_subscripts($as_ats, 1) AS p
 ),

@@ -3,7 +3,7 @@
 -- personal_assistant plans add up to >= $min_hours weekly hours (NULL hours count as 0 and are
 -- reported as a data gap) ÷ (those + people with an active care_home plan); a person with both
 -- counts once, at home. A plan is active at d when start_date <= d < end_date (NULL = open).
--- Reads plan_facts (dashboard/precompute.py): plans already joined to person and area.
+-- Reads plan_facts (queries/base_*.sql): plans already joined to person and area.
 WITH periods AS (
     SELECT unnest($as_ats)::DATE AS as_at, generate_subscripts($as_ats, 1) AS p
 ),

@@ -2,7 +2,7 @@
 -- On-contract spend (metrics.md, outcome 9): amount_gbp of on-contract lines whose period_start
 -- falls in P ÷ amount_gbp of all such lines, both over lines of plans other than SDS option 1
 -- (a direct payment is the person's own purchasing). A line belongs with its own person_id.
--- Reads spend_months (dashboard/precompute.py): lines joined to person, area and plan, summed by month.
+-- Reads spend_months (queries/base_*.sql): lines joined to person, area and plan, summed by month.
 WITH periods AS (
     SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,
            generate_subscripts($starts, 1) AS p

@@ -2,7 +2,7 @@
 -- Staffing handbacks (metrics.md, outcome 8): handbacks dated in P with reason staffing of
 -- home_care or reablement plans (through the plan's person), and the number of such plans active
 -- at the end of P; the indicator is numerator ÷ denominator × 100 × 365 ÷ days in P.
--- Reads plan_facts (dashboard/precompute.py): plans already joined to person and area.
+-- Reads plan_facts (queries/base_*.sql): plans already joined to person and area.
 WITH periods AS (
     SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,
            unnest($as_ats)::DATE AS as_at, generate_subscripts($starts, 1) AS p

@@ -6,7 +6,7 @@
 -- An outcome belongs with its own person_id's area; service type, SDS option, lot and provider are
 -- its plan's.
 -- Filters are nullable: NULL means no filter. $xw_domains/$xw_outcomes: the default crosswalk.
--- Reads outcome_facts and review_facts (dashboard/precompute.py): outcomes already joined to
+-- Reads outcome_facts and review_facts (queries/base_*.sql): outcomes already joined to
 -- person, area and plan; reviews already one a day.
 WITH periods AS (
     SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,

@@ -4,7 +4,7 @@
 -- for outcomes in P's attainment denominator with at least two such reviews. Scores of different
 -- tools never meet: a NULL score_tool is its own tool ("not recorded"), so the total's mean is
 -- given only when every score came from one tool (or all from none). Reads outcome_facts
--- (dashboard/precompute.py): outcomes already joined to person, area and plan.
+-- (queries/base_*.sql): outcomes already joined to person, area and plan.
 WITH periods AS (
     SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,
            generate_subscripts($starts, 1) AS p

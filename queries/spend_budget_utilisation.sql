@@ -5,16 +5,16 @@
 -- (spend/figures.py) both read.
 -- Spend in P: amount_gbp of the lines whose period_start falls in P (a line belongs with its own
 -- person_id's area and wholly to the period it starts in; recoveries count as negative).
--- Planned budget in P: Σ over plans active on at least one day of P of weekly_budget_gbp × days
--- active within P ÷ 7 (active on day d when start_date <= d < end_date, NULL end_date open); a
--- NULL budget counts as 0 and is a data gap (budget_gaps).
+-- Planned budget in P: Σ over plans active on at least one day of P of the planned_budget macro
+-- (queries/base_planned_budget.sql); a NULL budget counts as 0 and is a data gap (budget_gaps).
 -- people and plan_people, the people behind each sum (for disclosure control), are counted only
 -- when $count_people: the indicator needs neither, and counting them costs more than the sums.
 -- Rows are grouped by the partnership's position in $partnerships (pk), not its name: an integer
 -- key makes a long series a tenth cheaper. Filters: NULL means no filter.
 -- Reads spend_months and plan_facts (extract/base_tables.py): lines summed by month (every P is
 -- whole months) and plans, both already joined to person and area. The spend page's tables split
--- the same sums by group in spend_lines.sql and spend_planned.sql (tests/test_spend.py: they agree).
+-- the same sums by group in spend_lines.sql and spend_planned.sql, with the same macro
+-- (tests/test_spend.py: they agree).
 WITH periods AS (
     SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,
            generate_subscripts($starts, 1) AS p
@@ -36,8 +36,8 @@ lines AS NOT MATERIALIZED (
 plans AS NOT MATERIALIZED (
     SELECT list_position($partnerships, pf.partnership) AS pk, per.p, pf.person_id,
            pf.weekly_budget_gbp IS NULL AS budget_gap,
-           coalesce(pf.weekly_budget_gbp, 0)
-               * days_active(pf.start_date, pf.end_date, per.p_start, per.p_end) / 7.0 AS budget
+           planned_budget(pf.weekly_budget_gbp, pf.start_date, pf.end_date, per.p_start, per.p_end)
+               AS budget
     FROM plan_facts pf
     JOIN periods per
       ON pf.start_date <= per.p_end AND (pf.end_date IS NULL OR pf.end_date > per.p_start)

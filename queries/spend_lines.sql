@@ -5,7 +5,7 @@
 -- line's own provider_id. Kinds: direct payment = plan under SDS option 1; otherwise on contract or
 -- spot purchase by the line's on_contract. Recoveries (negative amounts) are also summed apart.
 -- Hours figures are over lines of plans of the $hour_services. Filters: NULL means no filter.
--- Reads spend_months (dashboard/precompute.py): the lines already joined to person, area and plan
+-- Reads spend_months (queries/base_*.sql): the lines already joined to person, area and plan
 -- and summed per month of period_start; every P is whole months.
 WITH periods AS (
     SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,

@@ -1,10 +1,10 @@
 -- Grain: one row per period p (P = $starts[p]..$ends[p]) × breakdown (each of $breakdowns) × group.
 -- Planned budget of one partnership (metrics.md, budget utilisation): Σ over plans active on at
--- least one day of P of weekly_budget_gbp × days active within P ÷ 7 (a plan is active on day d
--- when start_date <= d < end_date; NULL budget counts as 0 and is a data gap). Planned hours: the
+-- least one day of P of the planned_budget macro (queries/base_planned_budget.sql; a NULL budget
+-- counts as 0 and is a data gap). Planned hours: the
 -- same with weekly_hours over plans of the $hour_services. A plan belongs with its person's area;
 -- `provider` is the plan's provider_id. Filters: NULL means no filter. Reads plan_facts
--- (dashboard/precompute.py): the plans already joined to their person and area.
+-- (queries/base_plan_facts.sql): the plans already joined to their person and area.
 WITH periods AS (
     SELECT unnest($starts)::DATE AS p_start, unnest($ends)::DATE AS p_end,
            generate_subscripts($starts, 1) AS p
@@ -13,6 +13,8 @@ plans AS (
     SELECT pf.person_id, pf.weekly_budget_gbp, pf.weekly_hours, per.p,
            list_contains($hour_services, pf.service_type) AS hour_based,
            days_active(pf.start_date, pf.end_date, per.p_start, per.p_end) AS days,
+           planned_budget(pf.weekly_budget_gbp, pf.start_date, pf.end_date, per.p_start, per.p_end)
+               AS budget,
            pf.locality, pf.service_type, CAST(pf.sds_option AS VARCHAR) AS sds_option,
            pf.lot_id, pf.provider_id
     FROM plan_facts pf
@@ -41,7 +43,7 @@ per_group AS (
     -- each person's plans in each group: people are then counted once per group by count(*)
     SELECT p, breakdown, grp, person_id,
            count(*) AS plans,
-           sum(coalesce(weekly_budget_gbp, 0) * days / 7.0) AS budget,
+           sum(budget) AS budget,
            count(*) FILTER (WHERE weekly_budget_gbp IS NULL) AS budget_gaps,
            sum(days / 7.0) AS plan_weeks,
            sum(coalesce(weekly_hours, 0) * days / 7.0) FILTER (WHERE hour_based) AS planned_hours,

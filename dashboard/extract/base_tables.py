@@ -15,9 +15,10 @@ import duckdb
 
 from dashboard.core.query import sql_text
 
-# In the order they are built: the macro first, and review_facts after outcome_facts, which it reads.
+# In the order they are built: the macros first, and review_facts after outcome_facts, which it reads.
 BASE_QUERIES = (
     "base_days_active",
+    "base_planned_budget",
     "base_plan_facts",
     "base_spend_facts",
     "base_spend_months",
