@@ -13,8 +13,8 @@ from pathlib import Path
 
 from dashboard.core.contract import DOMAINS
 from dashboard.core.errors import UserError
+from dashboard.core.settings import DEFAULTS
 
-DEFAULT_FRAMEWORK_FILE = Path(__file__).resolve().parents[2] / "data/framework/scotland.toml"
 GOOD_DIRECTIONS = ("up", "down", "towards_zero", "neutral")
 # The SPC direction (cli.md `spc` options) for each good direction: a gap's goal is 0, so its
 # chart is neutral and its assurance is judged against a target instead.
@@ -88,7 +88,7 @@ def _check(framework: Framework, path: Path) -> Framework:
 
 
 @cache
-def load_framework(path: Path = DEFAULT_FRAMEWORK_FILE) -> Framework:
+def load_framework(path: Path = DEFAULTS.framework_file) -> Framework:
     """Read and check the framework file; a bad file is a UserError naming the problem."""
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))

@@ -17,11 +17,12 @@ import duckdb
 import polars as pl
 
 from dashboard.core.errors import UserError
-from dashboard.core.framework import DEFAULT_FRAMEWORK_FILE, load_framework
+from dashboard.core.framework import load_framework
 from dashboard.core.page import NO_FILTERS, Filters
 from dashboard.core.periods import Period, months_in, period_params, quarters_in
 from dashboard.core.query import run
 from dashboard.core.ratio import rate
+from dashboard.core.settings import DEFAULTS
 
 BREAKDOWNS = (
     "all", "national_outcome", "domain", "locality", "client_group", "service_type", "sds_option",
@@ -103,7 +104,7 @@ def attainments(
     periods: list[Period],
     bys: Sequence[str] = ("all",),
     filters: Filters = NO_FILTERS,
-    framework_file: Path = DEFAULT_FRAMEWORK_FILE,
+    framework_file: Path = DEFAULTS.framework_file,
 ) -> dict[str, pl.DataFrame]:
     """`attainment` for each breakdown of `bys`, counted in one query: the latest reviews and due
     outcomes are found once and only the grouping is repeated, so a page asking for the total
@@ -148,7 +149,7 @@ def attainment(
     periods: list[Period],
     by: str = "all",
     filters: Filters = NO_FILTERS,
-    framework_file: Path = DEFAULT_FRAMEWORK_FILE,
+    framework_file: Path = DEFAULTS.framework_file,
 ) -> pl.DataFrame:
     """Attainment and review coverage per partnership × period × group of `by`.
 
@@ -194,7 +195,7 @@ def outcome_figures(
     partnership: str,
     period: Period,
     filters: Filters = NO_FILTERS,
-    framework_file: Path = DEFAULT_FRAMEWORK_FILE,
+    framework_file: Path = DEFAULTS.framework_file,
 ) -> OutcomeFigures:
     """Everything the outcome summary shows for one partnership and period."""
     common = {"partnerships": [partnership], "periods": [period], "filters": filters}
@@ -214,7 +215,7 @@ def attainment_breakdown(
     period: Period,
     by: str,
     filters: Filters = NO_FILTERS,
-    framework_file: Path = DEFAULT_FRAMEWORK_FILE,
+    framework_file: Path = DEFAULTS.framework_file,
 ) -> pl.DataFrame:
     """Attainment (with its review coverage beside it) by one breakdown, for one period."""
     return attainment(
@@ -245,7 +246,7 @@ def attainment_series(
     grain: Grain = "month",
     filters: Filters = NO_FILTERS,
     national_outcome: int | None = None,
-    framework_file: Path = DEFAULT_FRAMEWORK_FILE,
+    framework_file: Path = DEFAULTS.framework_file,
 ) -> pl.DataFrame:
     """The attainment rate with P set to each month (or quarter) in turn, in one query."""
     by = "all" if national_outcome is None else "national_outcome"

@@ -12,7 +12,6 @@ import duckdb
 import polars as pl
 
 from dashboard.core.disclosure import Policy, protect, to_records
-from dashboard.core.framework import DEFAULT_FRAMEWORK_FILE
 from dashboard.core.page import NO_FILTERS, Filters
 from dashboard.core.periods import Period, as_at_or_end
 from dashboard.core.settings import DEFAULTS
@@ -146,7 +145,7 @@ def figures_json(
     policy: Policy = INTERNAL,
     extract_date: date | None = None,
     lag_weeks: int = DEFAULTS.run_out_lag_weeks,
-    framework_file: Path = DEFAULT_FRAMEWORK_FILE,
+    framework_file: Path = DEFAULTS.framework_file,
     min_hours: float = DEFAULT_INTENSIVE_MIN_HOURS,
 ) -> dict:
     """The `dashboard figures --json` object: exact for internal, disclosure-controlled for board."""

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from dashboard.core.framework import DEFAULT_FRAMEWORK_FILE, load_framework
+from dashboard.core.framework import load_framework
 from dashboard.core.page import NO_FILTERS, Filters
 from dashboard.core.parallel import side_by_side
 from dashboard.core.periods import (
@@ -190,7 +190,7 @@ def indicator_values(
     periods: list[Period],
     as_ats: list[date],
     filters: Filters = NO_FILTERS,
-    framework_file: Path = DEFAULT_FRAMEWORK_FILE,
+    framework_file: Path = DEFAULTS.framework_file,
     min_hours: float = DEFAULT_INTENSIVE_MIN_HOURS,
 ) -> pl.DataFrame:
     """Every indicator for every partnership × period (end-of-P snapshots at as_ats[i]), long.
@@ -230,7 +230,7 @@ def indicator_table(
     filters: Filters = NO_FILTERS,
     extract_date: date | None = None,
     lag_weeks: int = DEFAULTS.run_out_lag_weeks,
-    framework_file: Path = DEFAULT_FRAMEWORK_FILE,
+    framework_file: Path = DEFAULTS.framework_file,
     min_hours: float = DEFAULT_INTENSIVE_MIN_HOURS,
 ) -> pl.DataFrame:
     """One row per indicator (framework order) with its value, counts and comparisons.
@@ -297,7 +297,7 @@ def indicator_series(
     filters: Filters = NO_FILTERS,
     extract_date: date | None = None,
     lag_weeks: int = DEFAULTS.run_out_lag_weeks,
-    framework_file: Path = DEFAULT_FRAMEWORK_FILE,
+    framework_file: Path = DEFAULTS.framework_file,
     min_hours: float = DEFAULT_INTENSIVE_MIN_HOURS,
 ) -> pl.DataFrame:
     """Every indicator per month (end-of-P figures at the month's last day), with the SPC direction

@@ -10,14 +10,15 @@ import duckdb
 import polars as pl
 
 from dashboard.core.errors import UserError
-from dashboard.core.framework import DEFAULT_FRAMEWORK_FILE, load_framework
+from dashboard.core.framework import load_framework
 from dashboard.core.periods import Period
 from dashboard.core.query import run
+from dashboard.core.settings import DEFAULTS
 
 BENCHMARK_COLUMNS = ("indicator_id", "period", "value", "source")
 
 
-def read_benchmark(path: Path, framework_file: Path = DEFAULT_FRAMEWORK_FILE) -> pl.DataFrame:
+def read_benchmark(path: Path, framework_file: Path = DEFAULTS.framework_file) -> pl.DataFrame:
     """Published peer figures: CSV indicator_id,period,value,source (docs/figures.md)."""
     try:
         with Path(path).open(newline="", encoding="utf-8") as fh:

@@ -18,11 +18,11 @@ import polars as pl
 
 from dashboard.core import disclosure
 from dashboard.core.disclosure import Policy, flag
-from dashboard.core.framework import DEFAULT_FRAMEWORK_FILE
 from dashboard.core.page import NO_FILTERS, Filters
 from dashboard.core.periods import Period
 from dashboard.core.query import run
 from dashboard.core.ratio import rate
+from dashboard.core.settings import DEFAULTS
 from dashboard.outcomes.attainment import attainment_breakdown
 from dashboard.review.learning_log import UNIT_KINDS, Note, check_outside_export, read_notes
 from dashboard.spend.figures import HOUR_SERVICES, protect_amounts, provider_universe, spend_figures
@@ -57,7 +57,7 @@ def unit_figures(
     period: Period,
     by: str,
     filters: Filters = NO_FILTERS,
-    framework_file: Path = DEFAULT_FRAMEWORK_FILE,
+    framework_file: Path = DEFAULTS.framework_file,
     hour_services: Sequence[str] = HOUR_SERVICES,
 ) -> pl.DataFrame:
     """Exact figures, one row per lot (or provider) with anything to review in P: today's lots,
@@ -148,7 +148,7 @@ def review_table(
     by: str,
     policy: Policy,
     filters: Filters = NO_FILTERS,
-    framework_file: Path = DEFAULT_FRAMEWORK_FILE,
+    framework_file: Path = DEFAULTS.framework_file,
     notes: Sequence[Note] | None = None,
 ) -> pl.DataFrame:
     """The protected review, one row per unit; with `notes`, each unit's in a `learning` column
@@ -184,7 +184,7 @@ def review_json(
     notes_dir: Path,
     export_folder: Path | None = None,
     filters: Filters = NO_FILTERS,
-    framework_file: Path = DEFAULT_FRAMEWORK_FILE,
+    framework_file: Path = DEFAULTS.framework_file,
 ) -> dict:
     """The review in the shape of cli.md (`dashboard review --json`); `suppressed` on the unit
     object speaks for its hours."""
