@@ -364,3 +364,28 @@ def test_duplicate_review_over_two_key_columns_is_named_by_both(tmp_path):
     assert errors(export) == [
         ("outcome_reviews", "review_id+outcome_id", "duplicate_key", 2, ["R1|O1"])
     ]
+
+
+def _page(script: str):
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(str(Path(__file__).parent.parent / "pages" / script),
+                             default_timeout=90).run()  # fmt: skip
+
+
+def test_table_cut_short_mid_meeting_is_named_on_the_pages(tmp_path, point_app):
+    folder = write_export(tmp_path / "e", tables(), EXTRACT)
+    point_app(folder)
+    before = _page("outcome_trends.py")
+    assert not before.exception and not before.error
+    good = (folder / "outcome_reviews.parquet").read_bytes()
+    (folder / "outcome_reviews.parquet").write_bytes(good[: len(good) // 2])
+    for script in ("outcome_trends.py", "national_outcomes.py", "board_pack.py"):
+        app = _page(script)
+        assert not app.exception, script
+        [error] = [e.value for e in app.error]
+        assert "outcome_reviews.parquet" in error and "cannot be read as Parquet" in error
+        assert not app.selectbox  # no figures, no period picked for them
+    zones = _page("zone_map.py")  # does not need the reviews: runs, and says what is missing
+    assert not zones.exception and not zones.error
+    assert any("outcome_reviews.parquet" in w.value for w in zones.warning)
