@@ -29,12 +29,13 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _iso_date(value: str) -> date:
+    """An --as-at date: ISO, from 1900 to 2999 (periods.parse_date), else a usage error."""
+    from dashboard.core.periods import parse_date
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{value}' is not a date in the form YYYY-MM-DD"
-        ) from None
+        return parse_date(value, "--as-at")
+    except UserError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _common() -> argparse.ArgumentParser:
@@ -323,7 +324,7 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _page(args: argparse.Namespace, settings: Settings) -> int:
-    from dashboard.app.navigation import PAGE_NAMES, builder
+    from dashboard.app.navigation import PAGE_NAMES, builder, needs
     from dashboard.core import disclosure
     from dashboard.core.page import Filters, View
     from dashboard.core.periods import parse_period
@@ -336,6 +337,7 @@ def _page(args: argparse.Namespace, settings: Settings) -> int:
     function = builder(args.name)
     parse_period(args.period)
     export = _open(settings)
+    _need(export, *(needs(args.name) or ()))
     filters = Filters(args.locality, args.client_group, args.service_type, args.sds_option)
     view = View(export.home_partnership(settings.partnership), args.period, filters)
     page = function(export, settings, view)

@@ -144,3 +144,23 @@ def test_page_list_and_json(cli, export, tmp_path):
     code, _, err = cli("page", "data-quality", "--data", str(export), "--period", "2025/26",
                        "--csv", str(export / "out"))  # fmt: skip
     assert code == 2 and "never written" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("figures", "--period", "9999/00"),
+        ("figures", "--period", "2025/26", "--as-at", "0001-01-01"),
+        ("emerging", "--as-at", "0001-01-01"),
+        ("zones", "summary", "--as-at", "9999-12-31"),
+        ("review", "--period", "0001-01"),
+        ("board-pack", "--period", "9999/00", "--out", "/tmp/never.html"),
+        ("page", "spend", "--period", "9999/00 Q4"),
+    ],
+    ids=["year-9999", "as-at-year-one", "emerging-year-one", "zones-9999", "review-month-one",
+         "pack-9999", "page-9999-q4"],
+)  # fmt: skip
+def test_period_or_as_at_out_of_range_exits_2_naming_it(cli, export, args):
+    code, out, err = cli(*args, "--data", str(export))
+    assert code == 2 and out == ""
+    assert err.startswith("dashboard:") and "out of range" in err and "Traceback" not in err

@@ -88,3 +88,23 @@ def test_period_params_takes_whole_months_only():
         period_params([Period(date(2025, 4, 2), date(2025, 4, 30), "2 to 30 April")])
     with pytest.raises(ValueError, match="not whole calendar months"):
         period_params([Period(date(2025, 4, 1), date(2025, 4, 29), "1 to 29 April")])
+
+
+@pytest.mark.parametrize("text", ["9999/00", "1899/00", "2999/00 Q4", "0001-01", "3000-01"])
+def test_period_outside_1900_to_2999_is_a_user_error(text):
+    with pytest.raises(UserError, match="out of range"):
+        parse_period(text)
+
+
+def test_periods_at_the_edges_of_the_range_are_kept():
+    assert parse_period("1900/01").start == date(1900, 4, 1)
+    assert parse_period("2998/99 Q4").end == date(2999, 3, 31)
+    assert parse_period("2999-12").end == date(2999, 12, 31)
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "1899-12-31", "3000-01-01"])
+def test_as_at_outside_1900_to_2999_is_a_user_error(text):
+    from dashboard.core.periods import parse_date
+
+    with pytest.raises(UserError, match="out of range"):
+        parse_date(text, "--as-at")

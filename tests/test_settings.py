@@ -87,3 +87,52 @@ def test_bad_values_are_named_with_their_key(tmp_path, text, message):
 def test_missing_settings_file_named_by_the_environment(tmp_path):
     with pytest.raises(UserError, match="does not exist"):
         load_settings({"DASHBOARD_SETTINGS": str(tmp_path / "none.toml")})
+
+
+# Hostile values (issue 26): each was a traceback, a hang or suppression quietly turned off.
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[disclosure]\nthreshold = 0\n", "'disclosure.threshold' should be from 5 to 100"),
+        ("[disclosure]\nthreshold = 1\n", "'disclosure.threshold' should be from 5 to 100"),
+        ("[duckdb]\nthreads = 0\n", "'duckdb.threads' should be from 1 to 256"),
+        ("[duckdb]\nthreads = 100000\n", "'duckdb.threads' should be from 1 to 256"),
+        ('[duckdb]\nmemory_limit = "lots"\n', "'duckdb.memory_limit' should be a size"),
+        ('[duckdb]\nmemory_limit = "1KB"\n', "at least 100MB"),
+        ("[spend]\nutilisation_band = [0.95]\n", "'spend.utilisation_band' should be two numbers"),
+        ("[spend]\nutilisation_band = [1.05, 0.95]\n", "low < high"),
+        ('[spend]\nutilisation_band = ["a", "b"]\n', "should be two numbers"),
+        ('[spc]\nrebase_dates = ["2025-13-01"]\n', "'spc.rebase_dates' should hold dates"),
+        ('[spc]\nrebase_dates = ["0001-01-01"]\n', "from 1900-01-01 on"),
+        ('[spc.annotations]\n"last tuesday" = "new lots"\n', "'spc.annotations' should hold dates"),
+        ("[outcomes]\nseries_months = 0\n", "'outcomes.series_months' should be from 1 to 240"),
+        ("[zones]\nnearest_centroids = 0\n", "'zones.nearest_centroids' should be from 1 to 50"),
+        ("[zones]\ndesign_time_limit_s = nan\n", "should be a finite number"),
+        ("[zones]\nviability_floor_hours = -inf\n", "should be a finite number"),
+        ('[zones]\nextra_links = [["A1"]]\n', "'zones.extra_links' should be a list of pairs"),
+        ("[emerging]\nfalse_discovery_rate = 2.0\n", "should be from 0.001 to 0.5"),
+        ("[targets]\nno2_attainment = inf\n", "'targets' should be a finite number"),
+    ],
+)
+def test_hostile_setting_is_refused_by_name(tmp_path, text, message):
+    test_bad_values_are_named_with_their_key(tmp_path, text, message)
+
+
+def test_sensible_values_at_the_edges_are_kept(tmp_path):
+    settings = load(
+        tmp_path,
+        '[disclosure]\nthreshold = 5\n[duckdb]\nthreads = 1\nmemory_limit = "512MB"\n'
+        '[spend]\nutilisation_band = [0, 1.5]\n[spc]\nrebase_dates = ["2024-04-01"]\n',
+    )
+    assert settings.disclosure_threshold == 5 and settings.duckdb_threads == 1
+    assert settings.duckdb_memory_limit == "512MB" and settings.budget_band == (0, 1.5)
+
+
+def test_hostile_setting_exits_2_from_the_command_line(tmp_path, capsys):
+    from dashboard.cli import main
+
+    path = tmp_path / "settings.toml"
+    path.write_text("[duckdb]\nthreads = 0\n")
+    assert main(["validate"], {"DASHBOARD_SETTINGS": str(path)}) == 2
+    err = capsys.readouterr().err
+    assert "duckdb.threads" in err and "Traceback" not in err

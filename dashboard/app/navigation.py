@@ -25,6 +25,10 @@ class PageEntry:
         str | None
     )  # the package under dashboard/ holding its builder; None: no figures of its own
     title: str  # strings key of the page title in the navigation
+    # The export's tables the page cannot count without: when one is unusable (say, a file cut
+    # short mid-meeting) the page names the file and stops instead of showing empty figures.
+    # None: the page reports the export's problems itself (data quality).
+    needs: tuple[str, ...] | None = ("areas", "people", "support_plans")
 
     @property
     def url_path(self) -> str:
@@ -41,23 +45,38 @@ class PageEntry:
         return None if self.wing is None else f"dashboard.{self.wing}.{self.url_path}"
 
 
+_PLACES = ("areas", "people", "support_plans")
+_OUTCOMES = (*_PLACES, "personal_outcomes", "outcome_reviews")
+_ALL = (*_OUTCOMES, "budget_spend")
+
 PAGE_ENTRIES: tuple[PageEntry, ...] = (
-    PageEntry("nav.board", "home", None, "nav.home"),
-    PageEntry("nav.board", "national-outcomes", "outcomes", "nav.national_outcomes"),
-    PageEntry("nav.board", "outcome-trends", "outcomes", "nav.outcome_trends"),
-    PageEntry("nav.board", "board-pack", "report", "nav.board_pack"),
-    PageEntry("nav.commissioning", "zone-map", "zones", "nav.zone_map"),
-    PageEntry("nav.commissioning", "zone-compare", "zones", "nav.zone_compare"),
-    PageEntry("nav.commissioning", "spend", "spend", "nav.spend"),
-    PageEntry("nav.commissioning", "contract-review", "review", "nav.contract_review"),
-    PageEntry("nav.planning", "emerging-needs", "emerging", "nav.emerging"),
-    PageEntry("nav.planning", "equity", "equity", "nav.equity"),
-    PageEntry("nav.planning", "carers", "equity", "nav.carers"),
-    PageEntry("nav.data", "data-quality", "quality", "nav.data_quality"),
+    PageEntry("nav.board", "home", None, "nav.home", ()),
+    PageEntry("nav.board", "national-outcomes", "outcomes", "nav.national_outcomes", _OUTCOMES),
+    PageEntry("nav.board", "outcome-trends", "outcomes", "nav.outcome_trends", _OUTCOMES),
+    PageEntry("nav.board", "board-pack", "report", "nav.board_pack", _ALL),
+    PageEntry("nav.commissioning", "zone-map", "zones", "nav.zone_map", _PLACES),
+    PageEntry("nav.commissioning", "zone-compare", "zones", "nav.zone_compare", _PLACES),
+    PageEntry("nav.commissioning", "spend", "spend", "nav.spend", _ALL),
+    PageEntry("nav.commissioning", "contract-review", "review", "nav.contract_review", _ALL),
+    PageEntry(
+        "nav.planning",
+        "emerging-needs",
+        "emerging",
+        "nav.emerging",
+        (*_PLACES, "personal_outcomes"),
+    ),  # fmt: skip
+    PageEntry("nav.planning", "equity", "equity", "nav.equity", _OUTCOMES),
+    PageEntry("nav.planning", "carers", "equity", "nav.carers", _OUTCOMES),
+    PageEntry("nav.data", "data-quality", "quality", "nav.data_quality", None),
 )
 
 # The pages with figures of their own, in the app's order: what `dashboard page --list` names.
 PAGE_NAMES: tuple[str, ...] = tuple(e.name for e in PAGE_ENTRIES if e.module is not None)
+
+
+def needs(name: str) -> tuple[str, ...] | None:
+    """The tables page `name` cannot count without (see PageEntry.needs)."""
+    return next(e.needs for e in PAGE_ENTRIES if e.name == name)
 
 
 def builder(name: str) -> Builder:

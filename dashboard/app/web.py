@@ -17,7 +17,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.app.navigation import PAGE_NAMES, builder
+from dashboard.app.navigation import PAGE_NAMES, builder, needs
 from dashboard.core.disclosure import Policy
 from dashboard.core.errors import UserError
 from dashboard.core.page import Filters, PageData, View, policy_for
@@ -143,7 +143,7 @@ def open_page(
     st.title(t(title_key))
     if intro_key:
         st.write(t(intro_key))
-    ctx = page_context(period_kind=period_kind)
+    ctx = page_context(period_kind=period_kind, needs=needs(name))
     if ctx is None:
         return None
     page = page_data(builder(name), ctx)
@@ -165,13 +165,34 @@ def _bound_select(label: str, key: str, options: list, *, default=None, format_f
     )
 
 
-def page_context(*, period_kind: str = "year") -> PageContext | None:
-    """The sidebar filters and the export; None (with a message shown) when nothing can be shown."""
+def unusable_notices(export: Export, page_needs: tuple[str, ...] | None) -> bool:
+    """Name every table of the export that cannot be used, with its file and problem; False when
+    the page needs one of them. A file cut short mid-meeting then reads "people.parquet cannot be
+    read", not "nothing to count" with the default period moved."""
+    if page_needs is None:  # the page lists the problems itself
+        return True
+    usable = True
+    for problem in export.report.unusable:
+        if problem.table in page_needs:
+            st.error(t("export.unusable_page", table=problem.table, message=problem.message))
+            usable = False
+        else:
+            st.warning(t("export.unusable_elsewhere", message=problem.message))
+    return usable
+
+
+def page_context(
+    *, period_kind: str = "year", needs: tuple[str, ...] | None = ()
+) -> PageContext | None:
+    """The sidebar filters and the export; None (with a message shown) when nothing can be shown:
+    the export cannot be opened, or a table in `needs` cannot be used."""
     s = settings()
     try:
         export = current_export(s)
     except UserError as exc:
         st.error(str(exc))
+        return None
+    if not unusable_notices(export, needs):
         return None
     warm_up(s, export)  # a new extract mid-meeting is warmed too
     options = _filter_options(export.fingerprint, s.partnership, export, s)

@@ -6,7 +6,9 @@ to the contract is made here once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 
 STRING, INT, FLOAT, DATE, BOOL = "string", "int", "float", "date", "bool"
 
@@ -51,11 +53,48 @@ LOT_MODELS = (
 )
 HANDBACK_REASONS = ("staffing", "travel", "complexity", "viability", "other")
 
-# Column names refused as personal data, compared after normalise_column_name(); `name`, `postcode`
+# Column names refused as personal data (v1.2: by meaning, not one spelling). Names are compared
+# after `pii_key()`: case, spaces, dots, hyphens and underscores removed, so `CHI.Number`, `chi_no`
+# and `NHSNumber` are all `chinumber`-like keys listed here. `name`, `postcode` and the name parts
 # only in `people` (a provider or lot has a name).
-PII_ANYWHERE = ("chi", "chi_number", "nhs_number", "forename", "surname", "address",
-                "date_of_birth", "dob")  # fmt: skip
-PII_IN_PEOPLE = ("name", "postcode")
+PII_ANYWHERE = (
+    "chi", "chinumber", "chino", "chinum", "chinbr", "nhsnumber", "nhsno", "nhsnum", "nhsnbr",
+    "forename", "forenames", "surname", "address", "dateofbirth", "dob", "birthdate", "birthday",
+)  # fmt: skip
+PII_IN_PEOPLE = (
+    "name", "firstname", "lastname", "fullname", "givenname", "familyname", "middlename",
+    "postcode", "zipcode",
+)  # fmt: skip
+# An address may come in lines: `address_line_1`, `Address1`, `addr_line2`.
+PII_ADDRESS = re.compile(r"^(address|addr)(line)?\d*$")
+
+
+def normalise_column_name(name: str) -> str:
+    """Lower-case, spaces and hyphens to underscores: how the contract compares column names."""
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def pii_key(name: str) -> str:
+    """A column name with case, spaces, dots, hyphens and underscores removed: how personal-data
+    names are compared, so every spelling of one meaning is caught (export-contract.md v1.2)."""
+    return re.sub(r"[\s.\-_]+", "", name.lower())
+
+
+def looks_personal(name: str, table: str) -> bool:
+    """Whether column `name` of `table` looks like personal data an export must not hold."""
+    key = pii_key(name)
+    if key in PII_ANYWHERE or PII_ADDRESS.match(key):
+        return True
+    return table == "people" and key in PII_IN_PEOPLE
+
+
+# A timestamp with a time zone is read as its local date here (v1.2).
+LOCAL_TIME_ZONE = "Europe/London"
+# Dates before this are out of range (v1.2): placeholders such as 0001-01-01 mean "unknown".
+EARLIEST_DATE = date(1900, 1, 1)
+# Names and codes longer than this are out of range: a megabyte locality name would be copied into
+# every row that joins to it. Free text (`long_text`) is not limited.
+MAX_NAME_CHARS = 200
 
 # Bounding box of the UK with its islands (WGS84), for "a centroid outside the UK".
 UK_LAT = (49.8, 60.9)
@@ -73,6 +112,7 @@ class Column:
     references: tuple[str, str] | None = None  # (table, column)
     non_negative: bool = False
     event: bool = False  # an event date: must not be after the extract date
+    long_text: bool = False  # free text or geometry: not held to MAX_NAME_CHARS
 
 
 @dataclass(frozen=True)
@@ -114,7 +154,7 @@ TABLES: dict[str, Table] = {
                 C("population_65plus", INT, non_negative=True),
                 C("centroid_lat", FLOAT),
                 C("centroid_lon", FLOAT),
-                C("geometry_wkt", STRING, nullable=True),
+                C("geometry_wkt", STRING, nullable=True, long_text=True),
             ),
         ),
         Table(
@@ -156,7 +196,7 @@ TABLES: dict[str, Table] = {
                 C("plan_id", STRING, references=("support_plans", "plan_id")),
                 C("person_id", STRING, references=("people", "person_id")),
                 C("set_date", DATE, event=True),
-                C("outcome_text", STRING),
+                C("outcome_text", STRING, long_text=True),
                 C("domain", STRING, codes=DOMAINS),
                 C("national_outcome", INT, nullable=True, int_range=(1, 9)),
             ),

@@ -12,10 +12,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dashboard.core.errors import UserError
+from dashboard.core.strings import t
 
 ACCEPTED_FORMS = "a financial year '2025/26', a quarter '2025/26 Q1' or a month '2025-04'"
 # Financial quarter n starts this many months after 1 April.
 QUARTER_START_MONTH = {1: 4, 2: 7, 3: 10, 4: 1}
+
+# The years a period or an as-at date may fall in: the export's dates start in 1900 (contract v1.2),
+# and a year far ahead has no data and would overflow the calendar when a period is extended.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 _YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})/(\d{2})\s+Q([1-4])$", re.IGNORECASE)
@@ -76,6 +81,8 @@ def _start_year(text: str, first: str, second: str) -> int:
     year = int(first)
     if (year + 1) % 100 != int(second):
         raise _bad(text)
+    if not FIRST_YEAR <= year < LAST_YEAR:  # the year must end inside the range too
+        raise _out_of_range(text)
     return year
 
 
@@ -83,19 +90,35 @@ def parse_period(text: str) -> Period:
     """'2025/26' (1 Apr 2025–31 Mar 2026), '2025/26 Q1' (Apr–Jun 2025) or '2025-04'."""
     cleaned = text.strip()
     if m := _YEAR.match(cleaned):
-        return financial_year(_start_year(text, m[1], m[2]))
-    if m := _QUARTER.match(cleaned):
-        return quarter(_start_year(text, m[1], m[2]), int(m[3]))
-    if (m := _MONTH.match(cleaned)) and 1 <= int(m[2]) <= 12:
-        return month(int(m[1]), int(m[2]))
-    raise _bad(text)
+        period = financial_year(_start_year(text, m[1], m[2]))
+    elif m := _QUARTER.match(cleaned):
+        period = quarter(_start_year(text, m[1], m[2]), int(m[3]))
+    elif (m := _MONTH.match(cleaned)) and 1 <= int(m[2]) <= 12:
+        period = month(int(m[1]), int(m[2])) if _in_range(int(m[1])) else None
+    else:
+        raise _bad(text)
+    if period is None or not (_in_range(period.start.year) and _in_range(period.end.year)):
+        raise _out_of_range(text)
+    return period
+
+
+def _in_range(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
+
+
+def _out_of_range(text: str) -> UserError:
+    return UserError(t("periods.out_of_range", text=text[:40], first=FIRST_YEAR, last=LAST_YEAR))
 
 
 def parse_date(text: str, what: str = "date") -> date:
+    """An ISO date from FIRST_YEAR to LAST_YEAR; anything else is a UserError naming `what`."""
     try:
-        return date.fromisoformat(text.strip())
+        parsed = date.fromisoformat(text.strip())
     except ValueError:
         raise UserError(f"{what} {text!r} is not a date: give YYYY-MM-DD") from None
+    if not _in_range(parsed.year):
+        raise _out_of_range(f"{what} {text}")
+    return parsed
 
 
 def year_back(d: date) -> date:

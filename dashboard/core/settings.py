@@ -7,14 +7,18 @@ so a partnership's administrator can fix the file without reading code.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import Field, dataclass, field, fields, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from dashboard.core.errors import UserError
+from dashboard.core.strings import t
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SETTINGS_FILE = ROOT / "data" / "settings.toml"
@@ -189,6 +193,79 @@ SETTINGS = {f.metadata["key"]: f for f in fields(Settings)}
 
 _CHOICES = {"audience": ("board", "internal"), "disclosure_method": ("suppress", "round5")}
 
+# The range each number must stay in (inclusive), so a value that would break a page, hang the
+# machine or quietly publish small counts is refused by name: a disclosure threshold under 5 shows
+# a board counts of 1–4 (1 turns suppression off, 0 breaks the rounding), 0 DuckDB threads cannot
+# run a query and 100,000 hang the server.
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "disclosure_threshold": (5, 100),
+    "series_months": (1, 240),
+    "run_out_lag_weeks": (0, 104),
+    "spc_run_len": (2, 50),
+    "spc_trend_len": (2, 50),
+    "spc_min_points": (2, 1000),
+    "viability_floor_hours": (0, 1_000_000),
+    "zone_balance_weight": (0, 1_000_000),
+    "zone_travel_weight": (0, 1_000_000),
+    "zone_nearest_centroids": (1, 50),
+    "zone_design_time_limit_s": (0.1, 3600),
+    "emerging_fdr": (0.001, 0.5),
+    "emerging_min_ratio": (1, 100),
+    "emerging_spc_min_mean": (0, 1_000_000),
+    "duckdb_threads": (1, 256),
+}
+# DuckDB's memory sizes: a number and a unit, at least 100 MB.
+_MEMORY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KIB|MIB|GIB|TIB)\s*$", re.IGNORECASE)
+_UNIT = {"K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12}
+_MIN_MEMORY = 100e6
+
+
+def _number_problem(name: str, value: Any) -> str | None:
+    """What is wrong with a number that has the right type but not a usable value."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return t("settings_check.not_finite")
+    if name in _BOUNDS:
+        low, high = _BOUNDS[name]
+        if not low <= value <= high:
+            return t("settings_check.between", low=f"{low:g}", high=f"{high:g}")
+    return None
+
+
+def _date_problem(texts: Any) -> str | None:
+    """Dates must be YYYY-MM-DD and from 1900 on, as the export's own dates are."""
+    for text in texts:
+        try:
+            ok = date.fromisoformat(str(text)) >= date(1900, 1, 1)
+        except ValueError:
+            ok = False
+        if not ok:
+            return t("settings_check.dates", value=str(text)[:40])
+    return None
+
+
+def _value_problem(name: str, value: Any) -> str | None:
+    """Checks beyond the type: ranges, sizes, pairs and dates (issue 26: each gave a traceback)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _number_problem(name, value)
+    if name == "duckdb_memory_limit":
+        m = _MEMORY.match(value)
+        if not m or float(m[1]) * _UNIT[m[2][0].upper()] < _MIN_MEMORY:
+            return t("settings_check.memory")
+    if name == "budget_band":
+        numbers = [v for v in value if isinstance(v, int | float) and not isinstance(v, bool)]
+        finite = len(numbers) == 2 == len(value) and all(map(math.isfinite, numbers))
+        if not finite or not 0 <= numbers[0] < numbers[1]:
+            return t("settings_check.band")
+    if name == "zone_links" and not all(
+        isinstance(v, tuple) and len(v) == 2 and all(isinstance(c, str) for c in v) for v in value
+    ):
+        return t("settings_check.links")
+    if name in ("spc_rebase_dates", "spc_annotations"):
+        return _date_problem(value)
+    if name == "targets" and not all(math.isfinite(v) for v in value.values()):
+        return t("settings_check.not_finite")
+    return None
+
 
 def _flatten(raw: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
@@ -239,6 +316,8 @@ def _coerce(f: Field, key: str, value: Any) -> Any:
         problem = "should be text in quotes"
     if problem is None and f.name in _CHOICES and value not in _CHOICES[f.name]:
         problem = f"should be one of {', '.join(_CHOICES[f.name])}"
+    if problem is None:
+        problem = _value_problem(f.name, value)
     if problem:
         raise UserError(f"Settings: '{key}' {problem}; got {value!r}.")
     return value

@@ -20,13 +20,16 @@ from pathlib import Path
 
 import duckdb
 
+from dashboard.core.contract import EARLIEST_DATE, TABLES
 from dashboard.core.errors import UserError
 from dashboard.core.settings import Settings
+from dashboard.core.strings import t
 from dashboard.extract import base_tables
+from dashboard.extract.parts import short, table_files
 from dashboard.extract.validation import Report, validate_into
 
 # Bump when validation or the cache's tables change, so old caches are not reused.
-CACHE_VERSION = "10"
+CACHE_VERSION = "11"
 
 
 @dataclass(frozen=True)
@@ -41,13 +44,21 @@ def read_manifest(folder: Path, today: date | None = None) -> Manifest:
     if not path.is_file():
         return Manifest(today or date.today(), "opened", {})
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        # A byte-order mark (Windows Notepad writes one) is not part of the JSON.
+        raw = json.loads(path.read_text(encoding="utf-8-sig"))
+        if not isinstance(raw, dict):
+            raise ValueError(t("export.manifest_not_object"))
         extract = raw.get("extract_date")
-        return (
-            Manifest(date.fromisoformat(extract), "manifest", raw)
-            if extract
-            else Manifest(today or date.today(), "opened", raw)
-        )
+        if not extract:
+            return Manifest(today or date.today(), "opened", raw)
+        extract_date = date.fromisoformat(extract)
+        if extract_date < EARLIEST_DATE:
+            raise ValueError(
+                t("export.manifest_too_early", value=extract, earliest=EARLIEST_DATE.isoformat())
+            )
+        return Manifest(extract_date, "manifest", raw)
+    except RecursionError:
+        raise UserError(t("export.manifest_nested", path=path)) from None
     except (ValueError, TypeError, AttributeError) as exc:
         raise UserError(
             f"{path}: manifest.json cannot be read ({exc}); extract_date must be YYYY-MM-DD."
@@ -55,11 +66,19 @@ def read_manifest(folder: Path, today: date | None = None) -> Manifest:
 
 
 def fingerprint(folder: Path) -> str:
-    """Changes whenever any file in the export is added, removed, replaced or touched."""
+    """Changes whenever any file in the export is added, removed, replaced or touched, including
+    the files inside a table folder that is a link to another folder (they are what is read)."""
     digest = hashlib.sha256(CACHE_VERSION.encode())
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        stat = path.stat()
+    paths = {p for p in folder.rglob("*") if p.is_file()}
+    for table in TABLES:
+        paths.update(table_files(folder, table))
+    for path in sorted(paths):
         rel = path.relative_to(folder).as_posix()
+        try:
+            stat = path.stat()
+        except OSError:  # removed or replaced while being listed: the next look sees the change
+            digest.update(f"{rel}\0gone\n".encode())
+            continue
         digest.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:24]
 
@@ -95,8 +114,16 @@ def build_cache(
     con = duckdb.connect(str(partial))
     try:
         _configure(con, settings, target.parent / "tmp")
-        report = validate_into(con, folder, manifest.extract_date, manifest.source)
-        base_tables.build(con)
+        try:
+            report = validate_into(con, folder, manifest.extract_date, manifest.source)
+            base_tables.build(con)
+        except duckdb.OutOfMemoryException as exc:
+            con.close()
+            partial.unlink(missing_ok=True)
+            raise UserError(
+                t("export.too_big", folder=folder, limit=settings.duckdb_memory_limit,
+                  reason=short(exc))
+            ) from None  # fmt: skip
         con.sql("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
         meta = {"report": json.dumps(report.to_json()), "manifest": json.dumps(manifest.raw)}
         for key, value in meta.items():

@@ -11,7 +11,6 @@ them, and everything else runs.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,16 +24,25 @@ from dashboard.core.contract import (
     DATE,
     FLOAT,
     INT,
-    PII_ANYWHERE,
-    PII_IN_PEOPLE,
+    LOCAL_TIME_ZONE,
     STRING,
     TABLES,
-    UK_LAT,
-    UK_LON,
     Column,
     Table,
     create_table_sql,
+    looks_personal,
+    normalise_column_name,
 )
+from dashboard.core.strings import t
+from dashboard.extract.parts import (
+    both_forms,
+    file_problem,
+    first_file_with,
+    hive_conflict,
+    short,
+    table_files,
+)
+from dashboard.extract.rules import quote, row_checks
 
 EXAMPLES = 5
 INT_TYPES = {
@@ -122,42 +130,6 @@ class Report:
         )
 
 
-def normalise_column_name(name: str) -> str:
-    """Lower-case, spaces and hyphens to underscores: how the contract compares column names."""
-    return re.sub(r"[\s\-]+", "_", name.strip().lower())
-
-
-def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def table_files(folder: Path, table: str) -> list[Path]:
-    """`<table>.parquet`, or every Parquet file under `<table>/` (hive partitions allowed)."""
-    single = folder / f"{table}.parquet"
-    if single.is_file():
-        return [single]
-    part_dir = folder / table
-    if part_dir.is_dir():
-        return sorted(p for p in part_dir.rglob("*.parquet") if p.is_file())
-    return []
-
-
-def _file_problem(con: duckdb.DuckDBPyConnection, files: list[Path]) -> tuple[Path, str] | None:
-    """The first file that cannot be read as Parquet, with the reader's message."""
-    for path in files:
-        if path.stat().st_size == 0:
-            return path, "the file is empty (0 bytes)"
-        try:
-            con.sql("SELECT count(*) FROM parquet_metadata($f)", params={"f": str(path)}).fetchall()
-        except duckdb.Error as exc:
-            return path, f"the file cannot be read as Parquet ({_short(exc)})"
-    return None
-
-
-def _short(exc: Exception) -> str:
-    return str(exc).splitlines()[0][:200]
-
-
 # Every file of a table, with each row's file and position so rows keep a stable order (`_row`).
 SCAN = (
     "SELECT * FROM read_parquet($f, union_by_name=true, hive_partitioning=true, filename=true, "
@@ -191,21 +163,30 @@ class _Staging:
 
     def load(self, table: Table, files: list[Path]) -> bool:
         rel = self._rel(files)
-        if files and (problem := _file_problem(self.con, files)):
+        if not files:
+            return self._unusable(
+                table, None, "empty_folder", self.folder / table.name, t("export.empty_folder")
+            )
+        if files and (problem := file_problem(self.con, files)):
             path, message = problem
             return self._unusable(table, None, "unreadable_file", path, message)
+        if files and (clash := hive_conflict(self.con, self.folder / table.name, files)):
+            path, column, folder_value = clash
+            return self._unusable(
+                table, column, "hive_conflict", path,
+                t("export.hive_conflict", folder=folder_value, column=column),
+            )  # fmt: skip
         try:
             scanned = self.con.sql(SCAN, params={"f": rel})
             source_types = {c: str(t) for c, t in zip(scanned.columns, scanned.types, strict=True)}
         except duckdb.Error as exc:
-            return self._unusable(table, None, "unreadable_file", files[0], _short(exc))
+            return self._unusable(table, None, "unreadable_file", files[0], short(exc))
         by_norm = {normalise_column_name(c): c for c in source_types}
-        pii = set(PII_ANYWHERE) | (set(PII_IN_PEOPLE) if table.name == "people" else set())
-        for norm, original in by_norm.items():
-            if norm in pii:
+        for original in source_types:
+            if looks_personal(original, table.name):
                 return self._unusable(
                     table, original, "pii_column", files[0],
-                    f"column '{original}' looks like personal data ({norm}); exports must hold "
+                    f"column '{original}' looks like personal data; exports must hold "
                     "pseudonymised identifiers only, so the table was not loaded",
                 )  # fmt: skip
         selects = []
@@ -221,16 +202,17 @@ class _Staging:
                 )  # fmt: skip
             source_type = source_types[source]
             if source_type != '"NULL"' and not ACCEPTED[col.type](source_type):
+                culprit = first_file_with(self.con, files, source, ACCEPTED[col.type])
                 return self._unusable(
-                    table, col.name, "wrong_type", files[0],
+                    table, col.name, "wrong_type", culprit or files[0],
                     f"column '{source}' is {source_type}; the contract needs {col.type}",
                 )  # fmt: skip
-            selects.append(f"CAST({quote(source)} AS {_duck(col)}) AS {quote(col.name)}")
+            selects.append(f"{_cast(quote(source), col, source_type)} AS {quote(col.name)}")
         try:
             self.con.sql(_staging_sql(table, selects), params={"f": rel})
         except duckdb.Error as exc:
             if "UTF8" not in str(exc) and "UTF-8" not in str(exc):
-                return self._unusable(table, None, "unreadable_file", files[0], _short(exc))
+                return self._unusable(table, None, "unreadable_file", files[0], short(exc))
             self._load_with_invalid_utf8(table, files, by_norm, selects)
         return True
 
@@ -283,6 +265,15 @@ class _Staging:
         )
 
 
+def _cast(source: str, col: Column, source_type: str) -> str:
+    """The file's column as the contract's type. A time-zoned timestamp is read as its local date
+    in Scotland (v1.2): 00:30 on 1 April British Summer Time is 31 March in UTC, and cutting the
+    UTC instant to a date would move a plan into the previous financial year."""
+    if col.type == DATE and source_type == "TIMESTAMP WITH TIME ZONE":
+        return f"CAST(timezone('{LOCAL_TIME_ZONE}', {source}) AS DATE)"
+    return f"CAST({source} AS {_duck(col)})"
+
+
 def _duck(col: Column) -> str:
     return {STRING: "VARCHAR", INT: "BIGINT", FLOAT: "DOUBLE", DATE: "DATE", BOOL: "BOOLEAN"}[
         col.type
@@ -292,63 +283,6 @@ def _duck(col: Column) -> str:
 def _key_expr(table: Table) -> str:
     parts = [f"COALESCE(CAST({quote(k)} AS VARCHAR), 'row ' || _row)" for k in table.key]
     return " || '|' || ".join(parts)
-
-
-def _row_checks(table: Table, raw_columns: set[str]) -> list[tuple[str, str, str, str]]:
-    """(column, kind, SQL condition that flags a bad row, detail) for every row-level rule."""
-    checks = []
-    for col in table.columns:
-        q = quote(col.name)
-        if f"_bad_{col.name}" in raw_columns:
-            checks.append(
-                (col.name, "invalid_utf8", quote(f"_bad_{col.name}"), "text is not valid UTF-8")
-            )
-        if not col.nullable:
-            checks.append((col.name, "not_null", f"{q} IS NULL", "a value is required"))
-        if col.codes:
-            codes = ", ".join("'" + c.replace("'", "''") + "'" for c in col.codes)
-            checks.append(
-                (
-                    col.name,
-                    "unknown_code",
-                    f"{q} NOT IN ({codes})",
-                    "not a code the contract allows",
-                )
-            )
-        if col.int_range:
-            lo, hi = col.int_range
-            checks.append(
-                (col.name, "out_of_range", f"({q} < {lo} OR {q} > {hi})", f"outside {lo}–{hi}")
-            )
-        if col.non_negative:
-            checks.append((col.name, "negative_value", f"{q} < 0", "below zero"))
-        if col.event:
-            checks.append(
-                (col.name, "future_date", f"{q} > $extract_date", "after the extract date")
-            )
-    if table.name == "areas":
-        checks.append(
-            (
-                "centroid_lat",
-                "out_of_range",
-                f'("centroid_lat" < {UK_LAT[0]} OR "centroid_lat" > {UK_LAT[1]})',
-                "outside the UK",
-            )
-        )
-        checks.append(
-            (
-                "centroid_lon",
-                "out_of_range",
-                f'("centroid_lon" < {UK_LON[0]} OR "centroid_lon" > {UK_LON[1]})',
-                "outside the UK",
-            )
-        )
-    if table.date_order:
-        start, end = table.date_order
-        checks.append(
-            (end, "end_before_start", f"{quote(end)} < {quote(start)}", f"before {start}")
-        )
-    return checks  # fmt: skip
 
 
 def validate_into(
@@ -374,6 +308,9 @@ def validate_into(
                 )  # fmt: skip
             else:
                 report.absent.append(name)
+        elif both_forms(folder, name):
+            message = f"{name}/: {t('export.ambiguous_table', table=name)}"
+            report.unusable.append(Unusable(name, None, "ambiguous_table", f"{name}/", message))
         elif staging.load(table, files):
             loaded.add(name)
         con.sql(create_table_sql(table))
@@ -392,7 +329,7 @@ def _check_and_clean(
     raw = staged(table)
     raw_columns = set(con.table(f"staging.{table.name}").columns)
     key = _key_expr(table)
-    for column, kind, condition, detail in _row_checks(table, raw_columns):
+    for column, kind, condition, detail in row_checks(table, raw_columns):
         params = {"extract_date": extract_date} if "$extract_date" in condition else {}
         con.sql(
             f"INSERT INTO set_aside SELECT '{table.name}', _row, {key}, '{column}', '{kind}', "
@@ -402,7 +339,7 @@ def _check_and_clean(
     keys = ", ".join(quote(k) for k in table.key)
     not_null_keys = " AND ".join(f"{quote(k)} IS NOT NULL" for k in table.key)
     con.sql(
-        f"INSERT INTO set_aside SELECT '{table.name}', _row, {key}, '{table.key[-1]}', "
+        f"INSERT INTO set_aside SELECT '{table.name}', _row, {key}, '{'+'.join(table.key)}', "
         f"'duplicate_key', 'the key appears more than once' FROM {raw} "
         f"WHERE {not_null_keys} QUALIFY count(*) OVER (PARTITION BY {keys}) > 1"
     )
