@@ -26,7 +26,7 @@ from dashboard.extract import base_tables
 from dashboard.extract.validation import Report, validate_into
 
 # Bump when validation or the cache's tables change, so old caches are not reused.
-CACHE_VERSION = "10"
+CACHE_VERSION = "11"
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from dashboard.core.contract import (
     Table,
     create_table_sql,
 )
+from dashboard.extract.areas import check_geometry
 
 EXAMPLES = 5
 INT_TYPES = {
@@ -327,22 +328,9 @@ def _row_checks(table: Table, raw_columns: set[str]) -> list[tuple[str, str, str
                 (col.name, "future_date", f"{q} > $extract_date", "after the extract date")
             )
     if table.name == "areas":
-        checks.append(
-            (
-                "centroid_lat",
-                "out_of_range",
-                f'("centroid_lat" < {UK_LAT[0]} OR "centroid_lat" > {UK_LAT[1]})',
-                "outside the UK",
-            )
-        )
-        checks.append(
-            (
-                "centroid_lon",
-                "out_of_range",
-                f'("centroid_lon" < {UK_LON[0]} OR "centroid_lon" > {UK_LON[1]})',
-                "outside the UK",
-            )
-        )
+        for col, (lo, hi) in (("centroid_lat", UK_LAT), ("centroid_lon", UK_LON)):
+            q = quote(col)
+            checks.append((col, "out_of_range", f"({q} < {lo} OR {q} > {hi})", "outside the UK"))
     if table.date_order:
         start, end = table.date_order
         checks.append(
@@ -363,6 +351,7 @@ def validate_into(
         "kind VARCHAR, detail VARCHAR)"
     )
     loaded: set[str] = set()
+    shape_errors: list[DataError] = []
     for name in ORDER:
         table = TABLES[name]
         files = table_files(folder, name)
@@ -378,10 +367,14 @@ def validate_into(
             loaded.add(name)
         con.sql(create_table_sql(table))
         if name in loaded:
+            if name == "areas":  # polygons repaired or dropped, each reported (extract/areas.py)
+                shape_errors = [DataError("areas", "geometry_wkt", p.kind, len(p.areas),
+                                          p.areas[:EXAMPLES], p.detail)
+                                for p in check_geometry(con)]  # fmt: skip
             _check_and_clean(con, table, extract_date, loaded)
         if name not in report.absent:
             report.tables[name] = _summary(con, name, name in loaded)
-    report.errors = _collect_errors(con)
+    report.errors = _collect_errors(con) + shape_errors
     con.sql("DROP SCHEMA staging CASCADE")
     return report
 
