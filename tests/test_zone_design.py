@@ -248,3 +248,23 @@ def test_island_without_a_link_is_named_as_a_zone_of_its_own():
     assert "zone_links" in warning  # how to link it
     linked = design_option(island, zones.area_graph(island, links=[("g02_00", "isle")]), k=2)
     assert linked.islands == () and linked.warnings() == []
+
+
+def test_settings_carry_no_ferry_and_a_manifest_link_joins_only_its_own_export(tmp_path):
+    # Issue 27: the sample's ferry (S01900150–S01900116) sat in data/settings.toml and joined two
+    # mainland areas 13.7 km apart on any export with those codes.
+    from types import SimpleNamespace
+
+    from dashboard.core.errors import UserError
+    from dashboard.core.settings import DEFAULTS, load_settings
+    from dashboard.zones.links import zone_links
+
+    settings = load_settings({})
+    assert settings.zone_links == () == DEFAULTS.zone_links
+    own = SimpleNamespace(manifest={"zone_links": [["isle", "g02_00"]]}, folder=tmp_path)
+    other = SimpleNamespace(manifest={}, folder=tmp_path)
+    assert zone_links(own, settings) == (("isle", "g02_00"),)
+    assert zone_links(other, settings) == ()
+    bad = SimpleNamespace(manifest={"zone_links": ["isle-g02_00"]}, folder=tmp_path)
+    with pytest.raises(UserError, match="manifest.json: zone_links must be a list of pairs"):
+        zone_links(bad, settings)

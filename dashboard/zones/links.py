@@ -27,7 +27,7 @@ def manifest_links(manifest: dict, file: str) -> tuple[Link, ...]:
         for p in raw
     )
     if not ok:
-        raise UserError(t("zones.manifest_links_bad", file=file, key=MANIFEST_KEY))
+        raise UserError(t("zones.manifest_links_bad", file=file, name=MANIFEST_KEY))
     return tuple((a, b) for a, b in raw)
 
 
