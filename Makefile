@@ -16,7 +16,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-$(SAMPLE): $(STAMP)
+# Made again whenever the generator changes, so the embedded sample always matches the code.
+$(SAMPLE): $(STAMP) $(wildcard dashboard/sample/*.py)
+	rm -rf data/sample
 	.venv/bin/dashboard sample --out data/sample
 
 run: setup $(SAMPLE)

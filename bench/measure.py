@@ -35,6 +35,7 @@ from dashboard.outcomes.figures_json import figures_json
 from dashboard.sample import generate
 from dashboard.zones import design
 from dashboard.zones import figures as zones
+from dashboard.zones.links import zone_links
 
 DESIGN_ZONES = 8  # K for the zone design, as issue 13 asks
 # Outside `streamlit run` the page cache warns that it has no runtime; it works the same.
@@ -208,7 +209,8 @@ def measure_phase(folder: Path, root: Path, scale: Scale, repeats: int, slow: in
 def _design(export: Export, settings: Settings, partnership: str, as_at: date) -> Any:
     con = export.cursor()
     demand = zones.area_demand(con, partnership, as_at)
-    graph = zones.area_graph(demand, links=settings.zone_links, k=settings.zone_nearest_centroids)
+    links = zone_links(export, settings)
+    graph = zones.area_graph(demand, links=links, k=settings.zone_nearest_centroids)
     return design.design(
         demand, graph, k=DESIGN_ZONES,
         weights=(settings.zone_balance_weight, settings.zone_travel_weight),

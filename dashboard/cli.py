@@ -223,6 +223,7 @@ def _zones_summary(args: argparse.Namespace, settings: Settings) -> int:
     from dashboard.core import disclosure
     from dashboard.report.text import zones_text
     from dashboard.zones import figures as zones
+    from dashboard.zones.links import zone_links
 
     export = _open(settings)
     _need(export, "areas", "people", "support_plans")
@@ -230,7 +231,7 @@ def _zones_summary(args: argparse.Namespace, settings: Settings) -> int:
     floor = args.floor if args.floor is not None else settings.viability_floor_hours
     figures, option, no_zone = zones.summary(
         export.cursor(), partnership, args.as_at, option=args.option, floor=floor,
-        links=settings.zone_links, k=settings.zone_nearest_centroids,
+        links=zone_links(export, settings), k=settings.zone_nearest_centroids,
     )  # fmt: skip
     protected = disclosure.protect(figures, _policy(settings), counts=list(zones.DISCLOSIVE_COUNTS))
     _emit(zones.summary_json(args.as_at, protected, option, no_zone), args.json, zones_text)
@@ -240,26 +241,32 @@ def _zones_summary(args: argparse.Namespace, settings: Settings) -> int:
 def _zones_design(args: argparse.Namespace, settings: Settings) -> int:
     from dashboard.zones import design
     from dashboard.zones import figures as zones
+    from dashboard.zones.links import zone_links
 
     export = _open(settings)
     _need(export, "areas", "people", "support_plans")
     partnership = export.home_partnership(settings.partnership)
     demand = zones.area_demand(export.cursor(), partnership, args.as_at)
-    graph = zones.area_graph(demand, links=settings.zone_links, k=settings.zone_nearest_centroids)
+    links = zone_links(export, settings)
+    graph = zones.area_graph(demand, links=links, k=settings.zone_nearest_centroids)
     lock = None
     if args.lock is not None:
         locked = zones.read_option(args.lock, demand["area_code"])
         lock = dict(zip(locked["area_code"], locked["zone"], strict=True))
-    assignment = design.design(
+    found = design.design_option(
         demand, graph, k=args.zones, floor=args.floor, lock=lock, seed=args.seed,
         weights=(settings.zone_balance_weight, settings.zone_travel_weight),
         time_limit=settings.zone_design_time_limit_s,
     )  # fmt: skip
+    if not found.floor_met:  # a floor is a promise: refused (exit 2), never a silent miss
+        raise design.InfeasibleDesign(found.floor_sentence())
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(design.option_csv(assignment), encoding="utf-8")
-    _, option, _ = zones.zone_figures(demand, assignment, graph, floor=args.floor)
-    payload = {"out": str(args.out), "option": {k: zones.plain(v) for k, v in option.items()}}
-    _emit(payload, args.json, lambda p: f"Wrote {p['out']}: {p['option']}\n")
+    args.out.write_text(design.option_csv(found.assignment), encoding="utf-8")
+    _, option, _ = zones.zone_figures(demand, found.assignment, graph, floor=args.floor)
+    payload = {"out": str(args.out), "option": {k: zones.plain(v) for k, v in option.items()},
+               "floor_met": found.floor_met, "warnings": found.warnings()}  # fmt: skip
+    _emit(payload, args.json, lambda p: "".join(f"{w}\n" for w in p["warnings"])
+          + f"Wrote {p['out']}: {p['option']}\n")  # fmt: skip
     return 0
 
 

@@ -10,6 +10,7 @@ from dashboard.zones import maps, options, views
 from dashboard.zones.design import InfeasibleDesign
 
 WORKING = "zone_working_option"  # the session's working option: a frame area_code, zone, model
+WARNINGS = "zone_working_warnings"  # what the designer said about it, shown while it is unchanged
 
 opened = web.open_page("zone-map", "zone_pages.title_map")
 if opened is not None:
@@ -22,8 +23,11 @@ if opened is not None:
     else:
         shown = views.option_view(inputs, working, policy, name=t("zone_pages.working_name"))
         st.info(t("zone_pages.working_note"))
+        for warning in st.session_state.get(WARNINGS, []):
+            st.warning(warning)
         if st.button(t("zone_pages.back_to_today"), key="back-to-today"):
             del st.session_state[WORKING]
+            st.session_state.pop(WARNINGS, None)
             st.rerun()
 
     measure = st.selectbox(
@@ -61,10 +65,11 @@ if opened is not None:
     if run:
         bar = st.progress(0.0)
         try:
-            st.session_state[WORKING] = options.propose(
+            found = options.proposal(
                 inputs, ctx.settings, k=int(k), floor=floor, keep_lots=keep, seed=int(seed),
                 progress=lambda fraction, message: bar.progress(fraction, text=message),
             )  # fmt: skip
+            st.session_state[WORKING], st.session_state[WARNINGS] = found.option, found.warnings
             st.rerun()
         except InfeasibleDesign as exc:
             st.error(str(exc))
@@ -77,6 +82,7 @@ if opened is not None:
         to = b.selectbox(t("zone_pages.edit_zone"), zone_names)
         if c.button(t("zone_pages.edit_move"), key="move"):
             st.session_state[WORKING] = options.move_area(working, area, to)
+            st.session_state.pop(WARNINGS, None)  # the designer's warnings were about its option
             st.rerun()
 
         st.subheader(t("zone_pages.model_heading"))

@@ -164,3 +164,28 @@ def test_period_or_as_at_out_of_range_exits_2_naming_it(cli, export, args):
     code, out, err = cli(*args, "--data", str(export))
     assert code == 2 and out == ""
     assert err.startswith("dashboard:") and "out of range" in err and "Traceback" not in err
+
+
+def test_zones_design_refuses_a_floor_it_cannot_meet_and_locks_it_cannot_keep(
+    cli, export, tmp_path, monkeypatch
+):
+    # Issue 27: a floor missed, or a lock leaving no free area, was answered with exit 0.
+    from dataclasses import replace
+
+    from dashboard.zones import design
+
+    out_file = tmp_path / "option.csv"
+    real = design.design_option
+    # The two areas carry 10 h each; pretend the search found no option meeting a floor of 10 h.
+    monkeypatch.setattr(design, "design_option", lambda *a, **k: replace(
+        real(*a, **k), floor_met=False, smallest_hours=9.5))  # fmt: skip
+    code, _, err = cli("zones", "design", "--data", str(export), "--as-at", "2026-03-31",
+                       "--zones", "2", "--floor", "10", "--out", str(out_file))  # fmt: skip
+    assert code == 2 and not out_file.exists()
+    assert "floor of 10.0 weekly hours: the best found has a smallest zone of 9.5 hours" in err
+    monkeypatch.setattr(design, "design_option", real)
+    lock = tmp_path / "lock.csv"
+    lock.write_text("area_code,zone\nA1,A\nA2,A\n")
+    code, _, err = cli("zones", "design", "--data", str(export), "--as-at", "2026-03-31",
+                       "--zones", "2", "--floor", "0", "--lock", str(lock), "--out", str(out_file))  # fmt: skip
+    assert code == 2 and "0 free areas" in err and not out_file.exists()

@@ -412,3 +412,19 @@ def test_story_7_budgets(con, stories):
         ),
     )[0]
     assert 0.9 < rest < 1.0
+
+
+def test_islands_drawn_apart_with_their_ferry_in_the_manifest(con, export):
+    # Issue 27: an island polygon that overlapped the mainland made its areas land neighbours.
+    out, _ = export
+    links = json.loads((out / "manifest.json").read_text())["zone_links"]
+    rows = con.sql("SELECT area_code, area_name, partnership, geometry_wkt FROM areas").fetchall()
+    assert len(links) == len({r[2] for r in rows})  # one ferry for each partnership's island
+    isle = {r[0]: r[1].startswith("Isle of") for r in rows}
+    for a, b in links:
+        assert isle[a] and not isle[b]
+        home = next(r[2] for r in rows if r[0] == a)
+        mine = [r for r in rows if r[2] == home]
+        island = shapely.union_all(shapely.from_wkt([r[3] for r in mine if isle[r[0]]]))
+        mainland = shapely.union_all(shapely.from_wkt([r[3] for r in mine if not isle[r[0]]]))
+        assert shapely.distance(island, mainland) > 0.02  # degrees: open water, 2 km and more

@@ -407,3 +407,77 @@ def test_timestamps_in_manifest_are_rejected_clearly(tmp_path):
     with pytest.raises(Exception, match="manifest.json"):
         open_export(folder, Settings(cache_dir=tmp_path / "cache"))
     shutil.rmtree(folder)
+
+
+# --- area polygons (issue 27): checked once here, so no broken shape reaches a map or the designer
+
+
+def sq_wkt(x: float, y: float, d: float = 0.01) -> str:
+    return f"POLYGON(({x} {y},{x + d} {y},{x + d} {y + d},{x} {y + d},{x} {y}))"
+
+
+BOWTIE = "POLYGON((-3.5 56.5,-3.49 56.51,-3.49 56.5,-3.5 56.51,-3.5 56.5))"  # crosses itself
+
+
+def polygons(export) -> dict[str, str | None]:
+    rows = export.cursor().sql("SELECT area_code, geometry_wkt FROM areas").fetchall()
+    return dict(rows)
+
+
+def test_self_intersecting_polygon_is_repaired_and_reported(tmp_path):
+    import shapely
+
+    areas = [dict(AREA, area_code="A1", geometry_wkt=BOWTIE),
+             dict(AREA, area_code="A2", urban_rural=6, geometry_wkt=sq_wkt(-3.49, 56.5))]  # fmt: skip
+    export = open_tables(tmp_path, tables(areas=areas))
+    (error,) = export.report.errors
+    assert (error.table, error.column, error.kind, error.count, error.examples) == (
+        "areas", "geometry_wkt", "invalid_geometry", 1, ["A1"])  # fmt: skip
+    assert "repaired" in error.detail
+    assert export.report.tables["areas"].set_aside == 0 and count(export, "people") == 3
+    kept = shapely.from_wkt(polygons(export)["A1"])
+    # make_valid splits the bow tie at its crossing into two triangles of 0.01² / 4 each
+    assert kept.is_valid and kept.geom_type == "MultiPolygon"
+    assert kept.area == pytest.approx(0.01**2 / 2)
+    assert polygons(export)["A2"] == sq_wkt(-3.49, 56.5)  # a good polygon is left as it was
+
+
+@pytest.mark.parametrize(
+    ("wkt", "kind", "words"),
+    [
+        ("POLYGON((-3.5 56.5,-3.49 56.5,-3.49", "invalid_geometry", "not readable as WKT"),
+        ("POINT(-3.5 56.5)", "invalid_geometry", "a POINT, not a POLYGON"),
+        ("LINESTRING(-3.5 56.5,-3.4 56.6)", "invalid_geometry", "a LINESTRING"),
+        ("POLYGON((-3.5 56.5,-3.4 56.5,-3.5 56.5,-3.5 56.5))", "invalid_geometry",
+         "cannot be repaired"),
+        (sq_wkt(2.0, 56.5), "out_of_range", "outside the UK"),
+    ],
+    ids=["truncated_wkt", "point", "line", "flat_polygon", "polygon_outside_uk"],
+)  # fmt: skip
+def test_unusable_polygon_is_a_data_error_and_the_area_keeps_no_polygon(tmp_path, wkt, kind, words):
+    areas = [dict(AREA, area_code="A1", geometry_wkt=wkt), dict(AREA, area_code="A2")]
+    export = open_tables(tmp_path, tables(areas=areas))
+    assert error_list(export) == [("areas", "geometry_wkt", kind, 1, ["A1"])]
+    assert words in export.report.errors[0].detail
+    assert polygons(export) == {"A1": None, "A2": None}  # kept, without a polygon
+    assert count(export, "people") == 3 and export.report.exit_code == 1
+
+
+def test_broken_polygons_reach_neither_validate_as_a_traceback_nor_zones(tmp_path, capsys):
+    areas = [dict(AREA, area_code="A1", geometry_wkt="POLYGON((-3.5 56.5,-3.49"),
+             dict(AREA, area_code="A2", urban_rural=6, geometry_wkt=BOWTIE)]  # fmt: skip
+    folder = write_export(tmp_path / "export", tables(areas=areas), EXTRACT)
+    code, out, _ = run_cli(["validate", "--data", str(folder), "--json"], tmp_path, capsys)
+    assert code == 1
+    assert [(e["kind"], e["examples"]) for e in json.loads(out)["errors"]] == [
+        ("invalid_geometry", ["A2"]),
+        ("invalid_geometry", ["A1"]),
+    ]  # repaired, then unreadable
+    code, out, err = run_cli(["zones", "summary", "--data", str(folder), "--as-at", "2026-03-31",
+                              "--json"], tmp_path, capsys)  # fmt: skip
+    assert code == 1 and "Traceback" not in err
+    assert json.loads(out)["option"]["neighbours"] in ("mixed", "centroids")
+    code, _, err = run_cli(["zones", "design", "--data", str(folder), "--as-at", "2026-03-31",
+                            "--zones", "2", "--floor", "0", "--out", str(tmp_path / "o.csv")],
+                           tmp_path, capsys)  # fmt: skip
+    assert code == 0 and "Traceback" not in err

@@ -10,7 +10,14 @@ import pytest
 
 from dashboard.core import geometry
 from dashboard.zones import figures as zones
-from dashboard.zones.design import InfeasibleDesign, design, option_csv, option_geojson
+from dashboard.zones.design import (
+    FloorNotMet,
+    InfeasibleDesign,
+    design,
+    design_option,
+    option_csv,
+    option_geojson,
+)
 
 D = 0.01  # side of a square area, degrees (near the equator: about 1.1 km)
 
@@ -145,3 +152,119 @@ def test_exports_csv_and_merged_outlines():
     assert feature["geometry"]["type"] == "Polygon"
     xs = [x for x, _ in feature["geometry"]["coordinates"][0]]
     assert (min(xs), max(xs)) == (0.0, 0.02)  # the two squares merged into one 2 × 1 outline
+
+
+# --- issue 27: each promise tried as an analyst would try to break it --------------------------
+
+
+def test_locking_every_area_to_one_zone_of_two_is_refused():
+    demand = grid(4, 4, lambda i, j: 10)
+    lock = dict.fromkeys(demand["area_code"], "A")
+    with pytest.raises(InfeasibleDesign, match="leaves 0 free areas for the other 1 zones"):
+        design(demand, zones.area_graph(demand), k=2, lock=lock)
+
+
+def test_locking_all_but_one_area_to_two_zones_of_four_is_refused():
+    demand = grid(4, 4, lambda i, j: 10)
+    codes = demand["area_code"].to_list()
+    lock = {c: "A" if c < "g02" else "B" for c in codes if c != "g03_03"}
+    with pytest.raises(InfeasibleDesign, match="leaves 1 free areas for the other 2 zones"):
+        design(demand, zones.area_graph(demand), k=4, lock=lock)
+
+
+def test_locks_leaving_one_free_area_per_free_zone_stay_put():
+    # Columns 0–1 locked to A and 2–3 to B, but for g01_01 and g02_02: the two free zones must be
+    # exactly those two areas, and every locked area must stay where it was put.
+    demand = grid(4, 4, lambda i, j: 10)
+    g = zones.area_graph(demand)
+    free = {"g01_01", "g02_02"}
+    lock = {c: "A" if c < "g02" else "B" for c in demand["area_code"] if c not in free}
+    got = dict(design(demand, g, k=4, lock=lock).iter_rows())
+    assert {c: got[c] for c in lock} == lock
+    assert sorted(got[c] for c in free) == ["Z1", "Z2"]
+    assert all_contiguous(pl.DataFrame({"area_code": list(got), "zone": list(got.values())}), g)
+
+
+def test_floor_just_under_the_mean_is_met_not_missed():
+    # The 20 × 20 grid of uneven hours, 10 zones and a floor 1% under the mean zone: the search
+    # with the default weights ends a zone below it; the floor must still be met.
+    rng = np.random.default_rng(3)
+    raw = rng.gamma(1.5, 10.0, size=(20, 20))
+    raw[:7, :7] *= 5
+    demand = grid(20, 20, lambda i, j: round(raw[i, j], 1))
+    g = zones.area_graph(demand)
+    floor = 0.99 * float(demand["weekly_hours"].sum()) / 10
+    option = design(demand, g, k=10, floor=floor)
+    assert all_contiguous(option, g) and option["zone"].n_unique() == 10
+    assert min(zone_hours(demand, option).values()) >= floor
+
+
+def test_demand_in_twelve_areas_twelve_zones_each_get_one():
+    # A 10 × 10 grid with 22.75 h in 12 scattered areas and none elsewhere; K = 12, floor 1 h: the
+    # only way is one busy area per zone, so every zone has exactly 22.75 h.
+    busy = {(1, 1), (1, 5), (1, 8), (4, 0), (4, 4), (4, 9), (6, 2), (6, 6), (8, 0), (8, 4),
+            (8, 8), (9, 9)}  # fmt: skip
+    demand = grid(10, 10, lambda i, j: 22.75 if (i, j) in busy else 0)
+    g = zones.area_graph(demand)
+    for seed in range(3):
+        option = design(demand, g, k=12, floor=1.0, seed=seed)
+        assert all_contiguous(option, g)
+        assert sorted(zone_hours(demand, option).values()) == [22.75] * 12
+
+
+def test_floor_with_locks_kept_while_repairing():
+    busy = {(0, 0), (0, 4), (4, 0), (4, 4), (2, 2)}
+    demand = grid(5, 5, lambda i, j: 10 if (i, j) in busy else 0)
+    g = zones.area_graph(demand)
+    lock = {"g00_00": "West", "g00_01": "West", "g04_04": "East"}
+    option = design(demand, g, k=5, floor=10.0, lock=lock)
+    got = dict(option.iter_rows())
+    assert {a: got[a] for a in lock} == lock
+    assert sorted(zone_hours(demand, option).values()) == [10.0] * 5
+    assert all_contiguous(option, g)
+
+
+def test_unreachable_floor_is_refused_or_returned_with_floor_met_false():
+    # A strip of 1, 18, 1 hours: two zones of at least 2 hours would need the middle area split.
+    demand = grid(3, 1, lambda i, j: [1, 18, 1][i])
+    g = zones.area_graph(demand)
+    with pytest.raises(FloorNotMet, match="smallest zone of 1.0 hours"):
+        design(demand, g, k=2, floor=2.0)
+    best = design_option(demand, g, k=2, floor=2.0)
+    assert (best.floor_met, best.smallest_hours) == (False, 1.0)
+    assert "floor of 2.0 weekly hours" in best.warnings()[0]
+    assert all_contiguous(best.assignment, g)
+
+
+def test_island_without_a_link_is_named_as_a_zone_of_its_own():
+    island = pl.concat([grid(3, 1, lambda i, j: 10),
+                        grid(1, 1, lambda i, j: 10, origin=(0.5, 0.5)).with_columns(
+                            area_code=pl.lit("isle"))])  # fmt: skip
+    found = design_option(island, zones.area_graph(island), k=2)
+    zone = dict(found.assignment.iter_rows())["isle"]
+    assert found.islands == ((("isle",), (zone,)),)
+    (warning,) = found.warnings()
+    assert "Areas isle are not joined" in warning and f"zone {zone} on their own" in warning
+    assert "zone_links" in warning  # how to link it
+    linked = design_option(island, zones.area_graph(island, links=[("g02_00", "isle")]), k=2)
+    assert linked.islands == () and linked.warnings() == []
+
+
+def test_settings_carry_no_ferry_and_a_manifest_link_joins_only_its_own_export(tmp_path):
+    # Issue 27: the sample's ferry (S01900150–S01900116) sat in data/settings.toml and joined two
+    # mainland areas 13.7 km apart on any export with those codes.
+    from types import SimpleNamespace
+
+    from dashboard.core.errors import UserError
+    from dashboard.core.settings import DEFAULTS, load_settings
+    from dashboard.zones.links import zone_links
+
+    settings = load_settings({})
+    assert settings.zone_links == () == DEFAULTS.zone_links
+    own = SimpleNamespace(manifest={"zone_links": [["isle", "g02_00"]]}, folder=tmp_path)
+    other = SimpleNamespace(manifest={}, folder=tmp_path)
+    assert zone_links(own, settings) == (("isle", "g02_00"),)
+    assert zone_links(other, settings) == ()
+    bad = SimpleNamespace(manifest={"zone_links": ["isle-g02_00"]}, folder=tmp_path)
+    with pytest.raises(UserError, match="manifest.json: zone_links must be a list of pairs"):
+        zone_links(bad, settings)

@@ -356,3 +356,24 @@ def test_pages_run_without_polygons_or_lots_for_a_board(tmp_path, point_app, scr
     assert not app.exception, app.exception
     if script == "zone_map.py":
         assert any("no home care lots" in m.value for m in app.markdown)
+
+
+def test_island_without_a_link_is_named_on_the_page_and_in_the_proposal(tmp_path):
+    # Issue 27: A7 given a polygon of its own, off the grid's east edge: an island with no link.
+    data = grid_tables()
+    data["areas"] = [dict(a, geometry_wkt=square(3.5, 0)) if a["area_code"] == "A7" else a
+                     for a in data["areas"]]  # fmt: skip
+    folder = write_export(tmp_path / "export", data, EXTRACT)
+    settings = Settings(
+        cache_dir=tmp_path / "cache", options_dir=tmp_path / "o", audience="internal"
+    )
+    export = open_export(folder, settings)
+    page = builder("zone-map")(export, settings, VIEW)
+    (island,) = [s for s in page.sentences if "not joined to the rest of the map" in s]
+    assert island.startswith("1 areas (A7)") and "zone_links" in island
+    inputs = views.zone_inputs(export, settings, VIEW)
+    found = options.proposal(inputs, settings, k=3, floor=None)
+    (warning,) = found.warnings
+    zone = dict(found.option.select("area_code", "zone").iter_rows())["A7"]
+    assert warning.startswith("Areas A7 are not joined") and f"zone {zone} on their own" in warning
+    assert (found.option["zone"] == zone).sum() == 1  # a zone of its own

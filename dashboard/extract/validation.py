@@ -34,6 +34,7 @@ from dashboard.core.contract import (
     normalise_column_name,
 )
 from dashboard.core.strings import t
+from dashboard.extract.areas import check_geometry
 from dashboard.extract.parts import (
     both_forms,
     file_problem,
@@ -297,6 +298,7 @@ def validate_into(
         "kind VARCHAR, detail VARCHAR)"
     )
     loaded: set[str] = set()
+    shape_errors: list[DataError] = []
     for name in ORDER:
         table = TABLES[name]
         files = table_files(folder, name)
@@ -315,10 +317,14 @@ def validate_into(
             loaded.add(name)
         con.sql(create_table_sql(table))
         if name in loaded:
+            if name == "areas":  # polygons repaired or dropped, each reported (extract/areas.py)
+                shape_errors = [DataError("areas", "geometry_wkt", p.kind, len(p.areas),
+                                          p.areas[:EXAMPLES], p.detail)
+                                for p in check_geometry(con)]  # fmt: skip
             _check_and_clean(con, table, extract_date, loaded)
         if name not in report.absent:
             report.tables[name] = _summary(con, name, name in loaded)
-    report.errors = _collect_errors(con)
+    report.errors = _collect_errors(con) + shape_errors
     con.sql("DROP SCHEMA staging CASCADE")
     return report
 

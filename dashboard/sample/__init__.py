@@ -94,11 +94,12 @@ def generate(
     step = date(month // 12, month % 12 + 1, 1)
     sizes = np.full(partnerships, people // partnerships)
     sizes[: people % partnerships] += 1
-    facts = {}
+    facts, ferries = {}, []
     for index in range(partnerships):
         home = index == 0
         name = names.partnership(index)
         ar = geography.build(rng, index, areas, name, index * areas + 1, names)
+        ferries.append(list(ar.ferry))
         sector = np.arange(1, len(ar.localities))
         rurality = [ar.urban_rural[ar.locality_index == k].mean() for k in sector]
         emerging = int(sector[np.argmax(rurality)])
@@ -144,5 +145,6 @@ def generate(
         "generator": GENERATOR,
         "seed": seed,
         "stories": facts | asdict(stories),
+        "zone_links": ferries,  # each island's ferry (docs/zones.md): this export's, nobody else's
     }
     return writer.close(manifest)

@@ -1,8 +1,10 @@
 """Small areas of one partnership: polygons that tile it, and the attributes that follow the map.
 
 Areas are Voronoi cells of seed points, denser around the town centre, clipped to an irregular
-outline, plus a separate island split into a few cells; so neighbours share edges and the town's
-areas are small while rural ones are large. Work is in kilometres on a local plane, then moved to
+outline, plus a separate island split into a few cells, drawn at least FERRY_GAP_KM off the
+mainland so no island area touches a mainland one; so neighbours share edges and the town's areas
+are small while rural ones are large. The island's ferry joins its area nearest the mainland to the
+mainland area nearest it: the export names that link in its manifest (`zone_links`). Work is in kilometres on a local plane, then moved to
 WGS84 around the partnership's centre.
 """
 
@@ -24,6 +26,7 @@ TOWN_SHARE, TOWN_SIGMA = 0.45, 0.15  # share of seed points around the town, the
 SMALL_TOWN_SHARE, SMALL_TOWN_SIGMA = 0.06, 0.05  # per small town
 URBAN_CORE = 0.25  # areas nearer the town centre than this (× R) are urban
 ACCESSIBLE = 0.55  # … and nearer than this are within a 30-minute drive of it
+FERRY_GAP_KM = 3.0  # the island sits at least this far off the mainland
 ISLAND_SHARE = 0.03  # share of areas on the island (at least 2, at most 6)
 AGED_SHARE = {1: 0.16, 2: 0.18, 3: 0.22, 4: 0.25, 5: 0.24, 6: 0.28}  # 65+ by urban/rural class
 
@@ -46,6 +49,7 @@ class Areas:
     wkt: list[str]
     angle: np.ndarray  # bearing from the town centre, for cutting lots into wedges
     island: np.ndarray
+    ferry: tuple[str, str] = ("", "")  # the island's area and the mainland area a ferry joins
 
     @property
     def locality(self) -> list[str]:
@@ -136,6 +140,9 @@ def build(
     island_dir = bearing + np.pi + rng.uniform(-0.6, 0.6)  # across the partnership from the town
     isl_c = 1.5 * R * np.array([np.cos(island_dir), np.sin(island_dir)])
     island = blob(rng, *isl_c, 0.22 * R, 24)
+    step = np.array([np.cos(island_dir), np.sin(island_dir)])
+    while shapely.distance(outline, island) < FERRY_GAP_KM:  # out to sea, clear of the mainland
+        island = shapely.transform(island, lambda c: c + step)
     isl_pts = points_in(rng, island, n_island)
     geoms = np.r_[polygons(main_pts, outline), polygons(isl_pts, island)]
     is_island = np.r_[np.zeros(n_main, bool), np.ones(n_island, bool)]
@@ -198,9 +205,10 @@ def build(
         geoms, lambda c: np.c_[lon0 + c[:, 0] / kx, lat0 + c[:, 1] / KM_PER_DEG_LAT]
     )
     wc = shapely.centroid(wgs)
+    codes = [f"S019{first_code + i:05d}" for i in range(n_areas)]
     return Areas(
         partnership=partnership,
-        code=[f"S019{first_code + i:05d}" for i in range(n_areas)],
+        code=codes,
         name=area_names,
         locality_index=loc,
         localities=localities,
@@ -213,4 +221,13 @@ def build(
         wkt=list(shapely.to_wkt(wgs, rounding_precision=6)),
         angle=angle,
         island=is_island,
+        ferry=_ferry(geoms, is_island, codes),
     )
+
+
+def _ferry(geoms: np.ndarray, is_island: np.ndarray, codes: list[str]) -> tuple[str, str]:
+    """The island area nearest the mainland and the mainland area nearest it (the ferry's ends)."""
+    land, isle = np.flatnonzero(~is_island), np.flatnonzero(is_island)
+    gaps = shapely.distance(geoms[isle][:, None], geoms[land][None, :])
+    i, j = np.unravel_index(np.argmin(gaps), gaps.shape)
+    return codes[isle[i]], codes[land[j]]

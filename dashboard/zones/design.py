@@ -3,8 +3,11 @@ in travel, with locked areas kept where the user put them (docs/zones.md, "Desig
 
 Method: check feasibility first (every reason answers at once), share the K zones among the
 connected pieces of the neighbour graph, grow zones from locked areas and far-apart seeds, then move
-boundary areas between zones while the objective improves. A move never takes an articulation point
-of its zone, so every zone stays contiguous at every step: contiguity is never traded for balance.
+boundary areas between zones while the objective improves (`search.py`). A move never takes an
+articulation point of its zone, so every zone stays contiguous at every step: contiguity is never
+traded for balance. When a zone ends below the floor, the floor is repaired (`search.py` with the
+floor first, then `repair.py`) and the option polished with the floor held; the answer says whether
+the floor was met, and the finished option is checked against every promise before it is returned.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ import csv
 import heapq
 import io
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -24,10 +28,11 @@ from dashboard.core import geometry
 from dashboard.core.errors import UserError
 from dashboard.core.settings import DEFAULTS
 from dashboard.core.strings import t
+from dashboard.zones.repair import repair_floor
+from dashboard.zones.search import REPAIR_PENALTY, Areas, Search, areas_of
 
 DESIGN_RESTARTS = 4  # drafts from different seeds; the best after local search is kept
 DESIGN_SEED = 0
-FLOOR_PENALTY = 10.0  # objective cost per unit of relative shortfall below the floor
 ZONE_PREFIX = "Z"
 
 Progress = Callable[[float, str], None]
@@ -37,31 +42,37 @@ class InfeasibleDesign(UserError):
     """No contiguous option can meet the request; the message says why and what would help."""
 
 
-@dataclass
-class _Areas:
-    codes: list[str]
-    hours: np.ndarray
-    lat: np.ndarray
-    lon: np.ndarray
-    edges: tuple[np.ndarray, np.ndarray]  # directed u -> v, both ways
-    adjacent: list[list[int]]
+class FloorNotMet(InfeasibleDesign):
+    """No option found in which every zone reaches the floor; `best` is the best option found."""
+
+    def __init__(self, message: str, best: Design):
+        super().__init__(message)
+        self.best = best
 
 
-def _areas(demand: pl.DataFrame, graph: geometry.Neighbours) -> _Areas:
-    codes = demand["area_code"].to_list()
-    index = {c: i for i, c in enumerate(codes)}
-    adjacent = [sorted(index[n] for n in graph.of(c) if n in index) for c in codes]
-    pairs = [(u, v) for u, vs in enumerate(adjacent) for v in vs]
-    eu = np.array([u for u, _ in pairs], dtype=int)
-    ev = np.array([v for _, v in pairs], dtype=int)
-    return _Areas(
-        codes,
-        demand["weekly_hours"].to_numpy().astype(float),
-        demand["centroid_lat"].to_numpy().astype(float),
-        demand["centroid_lon"].to_numpy().astype(float),
-        (eu, ev),
-        adjacent,
-    )
+@dataclass(frozen=True)
+class Design:
+    """A proposed option and what the user must know about it: whether every zone reaches the floor
+    (and the smallest zone's hours), and the pieces of the map apart from the largest (islands
+    without a link), each with the zones it makes on its own."""
+
+    assignment: pl.DataFrame  # area_code, zone
+    floor: float
+    smallest_hours: float
+    floor_met: bool
+    islands: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = field(default=())
+
+    def warnings(self) -> list[str]:
+        """The option's warnings in words, for the page and the command line."""
+        out = [] if self.floor_met else [self.floor_sentence()]
+        for areas, zones in self.islands:
+            shown = ", ".join(areas[:5]) + (t("zones.design_island_more", n=len(areas) - 5)
+                                             if len(areas) > 5 else "")  # fmt: skip
+            out.append(t("zones.design_island", areas=shown, zones=", ".join(zones)))
+        return out
+
+    def floor_sentence(self) -> str:
+        return t("zones.design_floor_not_met", floor=self.floor, smallest=self.smallest_hours)
 
 
 def _allocate(
@@ -77,7 +88,8 @@ def _allocate(
     for piece in pieces:
         piece_hours = sum(hours_of[a] for a in piece)
         labels = {lock[a] for a in piece if a in lock}
-        cap = len(piece) if floor <= 0 else min(len(piece), int(piece_hours // floor))
+        most = len(labels) + sum(1 for a in piece if a not in lock)  # a free zone needs a free area
+        cap = most if floor <= 0 else min(most, int(piece_hours // floor))
         if cap < max(1, len(labels)):
             raise InfeasibleDesign(
                 t("zones.design_piece_below_floor", area=min(piece), hours=piece_hours, floor=floor)
@@ -114,6 +126,10 @@ def _check(
     labels = sorted(set(lock.values()))
     if len(labels) > k:
         raise InfeasibleDesign(t("zones.design_lock_labels", labels=len(labels), k=k))
+    free = len(codes) - len(lock)
+    if k - len(labels) > free:
+        raise InfeasibleDesign(t("zones.design_lock_no_free", locked=len(lock), labels=len(labels),
+                                 free=free, rest=k - len(labels)))  # fmt: skip
     if floor * k > total:
         raise InfeasibleDesign(t("zones.design_floor_total", floor=floor, k=k, total=total))
     pieces = geometry.components(codes, graph)
@@ -127,7 +143,7 @@ def _check(
 
 
 def _join_locked(
-    a: _Areas,
+    a: Areas,
     members: list[int],
     zone_of: np.ndarray,
     label: int,
@@ -135,23 +151,27 @@ def _join_locked(
     blocked: set[int],
 ) -> None:
     """Claim for `label` a path joining its locked areas through unclaimed areas, so the zone can be
-    contiguous; impossible when other zones' locked areas wall them apart."""
+    contiguous; impossible when other zones' locked areas wall them apart. Paths run through the
+    label's own locked areas where they can (a 0–1 breadth-first search: a step onto one of them
+    costs nothing), so free areas are left for the zones that need them."""
+    own = set(members)
     tree = {members[0]}
     zone_of[members[0]] = label
     for target in members[1:]:
         if target in tree:
             continue
-        came_from = {s: -1 for s in tree}
-        queue = list(tree)
-        while queue and target not in came_from:
-            nxt = []
-            for u in queue:
-                for v in a.adjacent[u]:
-                    free = zone_of[v] < 0 and v not in blocked
-                    if v not in came_from and (free or v == target):
-                        came_from[v] = u
-                        nxt.append(v)
-            queue = nxt
+        cost = dict.fromkeys(tree, 0)
+        came_from = dict.fromkeys(tree, -1)
+        queue = deque(tree)
+        while queue:
+            u = queue.popleft()
+            for v in a.adjacent[u]:
+                if (zone_of[v] >= 0 and v not in tree) or v in blocked:
+                    continue
+                step = 0 if v in own else 1
+                if cost[u] + step < cost.get(v, np.inf):
+                    cost[v], came_from[v] = cost[u] + step, u
+                    (queue.appendleft if step == 0 else queue.append)(v)
         if target not in came_from:
             raise InfeasibleDesign(t("zones.design_lock_walled", zone=label_name))
         node = target
@@ -162,7 +182,7 @@ def _join_locked(
 
 
 def _far_seeds(
-    a: _Areas, piece: list[int], claimed: list[int], count: int, rng: np.random.Generator
+    a: Areas, piece: list[int], claimed: list[int], count: int, rng: np.random.Generator
 ) -> list[int]:
     """`count` new seeds, each the free area farthest from every seed and claimed area so far (the
     first drawn by the seeded generator when nothing in the piece is claimed yet)."""
@@ -179,6 +199,8 @@ def _far_seeds(
         add(area)
     new: list[int] = []
     for _ in range(count):
+        if taken.all():  # the paths joining locked areas took every free area of the piece
+            raise InfeasibleDesign(t("zones.design_lock_paths"))
         if taken.any():
             pick = int(np.argmax(np.where(taken, -np.inf, nearest)))
         else:
@@ -189,7 +211,7 @@ def _far_seeds(
     return new
 
 
-def _grow(a: _Areas, zone_of: np.ndarray, seeds: dict[int, list[int]]) -> None:
+def _grow(a: Areas, zone_of: np.ndarray, seeds: dict[int, list[int]]) -> None:
     """Region growing: the zone with the fewest hours so far takes its unclaimed neighbour nearest
     its seed, until every area of the piece is claimed."""
     heaps: dict[int, list[tuple[float, int]]] = {z: [] for z in seeds}
@@ -224,96 +246,6 @@ def _grow(a: _Areas, zone_of: np.ndarray, seeds: dict[int, list[int]]) -> None:
         claim(z, heapq.heappop(heaps[z])[1])
 
 
-class _Search:
-    """Best-improvement local search over single boundary moves that keep every zone contiguous."""
-
-    def __init__(self, a, zone_of, k, movable, floor, weights, graph):
-        self.a, self.z, self.k = a, zone_of, k
-        self.movable, self.floor, self.graph = movable, floor, graph
-        self.wb, self.wt = weights
-        self.total = a.hours.sum()
-        mean_lat = (a.hours * a.lat).sum() / self.total
-        mean_lon = (a.hours * a.lon).sum() / self.total
-        one_zone = (a.hours * geometry.haversine_km(a.lat, a.lon, mean_lat, mean_lon)).sum()
-        self.travel_scale = one_zone / self.total if one_zone > 0 else 1.0
-        self.H = np.bincount(zone_of, weights=a.hours, minlength=k)
-        self.size = np.bincount(zone_of, minlength=k)
-        self.clat, self.clon, self.T = np.zeros(k), np.zeros(k), np.zeros(k)
-        self.cut = np.zeros(len(a.codes), dtype=bool)
-        self.index = {c: i for i, c in enumerate(a.codes)}
-        for zone in range(k):
-            self._refresh(zone)
-
-    def _refresh(self, zone: int) -> None:
-        a = self.a
-        members = np.flatnonzero(self.z == zone)
-        h = a.hours[members]
-        w = h if h.sum() > 0 else np.ones(len(members))
-        self.clat[zone] = (w * a.lat[members]).sum() / w.sum()
-        self.clon[zone] = (w * a.lon[members]).sum() / w.sum()
-        self.T[zone] = (
-            h
-            * geometry.haversine_km(
-                a.lat[members], a.lon[members], self.clat[zone], self.clon[zone]
-            )
-        ).sum()
-        self.cut[members] = False
-        codes = {a.codes[i] for i in members}
-        for code in geometry.articulation_points(codes, self.graph):
-            self.cut[self.index[code]] = True
-
-    def _shortfall(self, hours: np.ndarray) -> np.ndarray:
-        if self.floor <= 0:
-            return np.zeros_like(hours)
-        return np.maximum(0.0, self.floor - hours) / (self.floor * self.k)
-
-    def objective(self) -> float:
-        mean = self.total / self.k
-        travel = self.T.sum() / self.total / self.travel_scale
-        short = FLOOR_PENALTY * self._shortfall(self.H).sum()
-        return float(self.wb * self.H.std() / mean + self.wt * travel + short)
-
-    def best_move(self) -> tuple[int, int] | None:
-        a = self.a
-        eu, ev = a.edges
-        za, zb = self.z[eu], self.z[ev]
-        ok = (za != zb) & self.movable[eu] & ~self.cut[eu] & (self.size[za] > 1)
-        if not ok.any():
-            return None
-        u, za, zb = eu[ok], za[ok], zb[ok]
-        h = a.hours[u]
-        mean = self.total / self.k
-        s2 = (self.H**2).sum()
-        s2_new = s2 + 2 * h * (self.H[zb] - self.H[za] + h)
-        cv_old = np.sqrt(max(0.0, s2 / self.k - mean**2)) / mean
-        cv_new = np.sqrt(np.maximum(0.0, s2_new / self.k - mean**2)) / mean
-        # Travel change with the centroids held still: exact enough to rank moves; refreshed after.
-        d_to = geometry.haversine_km(a.lat[u], a.lon[u], self.clat[zb], self.clon[zb])
-        d_from = geometry.haversine_km(a.lat[u], a.lon[u], self.clat[za], self.clon[za])
-        travel = h * (d_to - d_from) / self.total / self.travel_scale
-        short = FLOOR_PENALTY * (
-            self._shortfall(self.H[za] - h)
-            + self._shortfall(self.H[zb] + h)
-            - self._shortfall(self.H[za])
-            - self._shortfall(self.H[zb])
-        )
-        delta = self.wb * (cv_new - cv_old) + self.wt * travel + short
-        best = int(np.argmin(delta))
-        if delta[best] >= -1e-12:
-            return None
-        return int(u[best]), int(zb[best])
-
-    def move(self, u: int, to: int) -> None:
-        frm = int(self.z[u])
-        self.z[u] = to
-        self.H[frm] -= self.a.hours[u]
-        self.H[to] += self.a.hours[u]
-        self.size[frm] -= 1
-        self.size[to] += 1
-        self._refresh(frm)
-        self._refresh(to)
-
-
 def _labels(k: int, lock: Mapping[str, str]) -> list[str]:
     """Zone names: locked labels as given, then Z1, Z2, … skipping any a lock already uses."""
     names = sorted(set(lock.values()))
@@ -326,7 +258,7 @@ def _labels(k: int, lock: Mapping[str, str]) -> list[str]:
 
 
 def _draft(
-    a: _Areas,
+    a: Areas,
     pieces: list[set[str]],
     counts: list[int],
     lock: Mapping[str, str],
@@ -354,7 +286,54 @@ def _draft(
     return zone_of
 
 
-def design(
+def _attempt(
+    a: Areas, zone_of: np.ndarray, k: int, floor: float, lock_index: np.ndarray,
+    weights: tuple[float, float], graph: geometry.Neighbours, rng: np.random.Generator,
+    deadline: float,
+) -> tuple[Search, int]:  # fmt: skip
+    """Improve one draft: local search; if a zone is below the floor, search with the floor first
+    and then merge and split zones; once the floor is met, polish with the floor held."""
+    movable = lock_index < 0
+    search = Search(a, zone_of, k, movable, floor, weights, graph)
+    moves = search.run(deadline)
+    if search.floor_met():
+        return search, moves
+    first = Search(a, search.z, k, movable, floor, (max(weights[0], 1.0), 0.0), graph,
+                   floor_penalty=REPAIR_PENALTY)  # fmt: skip
+    moves += first.run(deadline)
+    met = first.floor_met() or repair_floor(a, first.z, k, floor, lock_index, rng, deadline)
+    search = Search(a, first.z, k, movable, floor, weights, graph, hard_floor=met)
+    return search, moves + search.run(deadline)
+
+
+def _islands(
+    a: Areas, pieces: list[set[str]], zone_of: np.ndarray, names: list[str]
+) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """Each piece of the map apart from the largest, with the zones it makes on its own."""
+    index = {c: i for i, c in enumerate(a.codes)}
+    return tuple(
+        (tuple(sorted(piece)), tuple(sorted({names[zone_of[index[c]]] for c in piece})))
+        for piece in pieces[1:]
+    )
+
+
+def _verify(
+    a: Areas, zone_of: np.ndarray, names: list[str], lock: Mapping[str, str], graph
+) -> None:
+    """The finished option against the promises: K zones, every lock kept, every zone one piece.
+    Never expected to fail; if it does, the request is refused rather than answered wrongly."""
+    got = {a.codes[i]: names[z] for i, z in enumerate(zone_of)}
+    moved = sorted(c for c, label in lock.items() if got[c] != label)
+    zones = {z: [a.codes[i] for i in np.flatnonzero(zone_of == z)] for z in range(len(names))}
+    split = sorted(names[z] for z, codes in zones.items() if codes and not
+                   geometry.is_contiguous(codes, graph))  # fmt: skip
+    empty = sorted(names[z] for z, codes in zones.items() if not codes)
+    if moved or split or empty:
+        raise InfeasibleDesign(t("zones.design_unkept", moved=", ".join(moved[:5]) or "-",
+                                 split=", ".join(split) or "-", empty=", ".join(empty) or "-"))  # fmt: skip
+
+
+def design_option(
     demand: pl.DataFrame,
     graph: geometry.Neighbours,
     *,
@@ -366,46 +345,63 @@ def design(
     restarts: int = DESIGN_RESTARTS,
     progress: Progress | None = None,
     time_limit: float = DEFAULTS.zone_design_time_limit_s,
-) -> pl.DataFrame:
-    """K contiguous zones over the areas of `demand` (rows of `zone_area_demand`): a frame
-    `area_code, zone`, the best of `restarts` drafts each improved by local search. Same inputs and
-    seed give the same option unless the time limit cuts the search short. Raises InfeasibleDesign,
-    before any search, when no contiguous option can exist."""
+) -> Design:
+    """K contiguous zones over the areas of `demand` (rows of `zone_area_demand`), the best of
+    `restarts` drafts each improved by local search, with whether every zone reaches the floor.
+    While no draft meets the floor, up to `restarts` more are tried. Same inputs and seed give the
+    same option unless the time limit cuts the search short. Raises InfeasibleDesign, before any
+    search, when no contiguous option can exist."""
     report = progress or (lambda fraction, message: None)
     lock = dict(lock or {})
     pieces, counts = _check(demand, graph, k, floor, lock)
-    started = time.monotonic()
-    a = _areas(demand, graph)
+    deadline = time.monotonic() + time_limit
+    a = areas_of(demand, graph)
     names = _labels(k, lock)
-    movable = np.array([c not in lock for c in a.codes])
-    best: tuple[float, np.ndarray] | None = None
+    lock_index = np.array([names.index(lock[c]) if c in lock else -1 for c in a.codes])
+    best: tuple[tuple[bool, float], np.ndarray] | None = None
     moves = 0
-    for attempt in range(max(1, restarts)):
+    for attempt in range(2 * max(1, restarts)):
+        if attempt >= restarts and best is not None and not best[0][0]:
+            break  # enough drafts, and the best meets the floor (or there is no floor)
         rng = np.random.default_rng([seed, attempt])
         zone_of = _draft(a, pieces, counts, lock, names, rng)
         if attempt == 0:
             report(0.05, t("zones.design_progress_grown", k=k))
         if a.hours.sum() <= 0:  # nothing to balance: any contiguous draft is as good as another
-            best = (0.0, zone_of)
+            best = ((False, 0.0), zone_of)
             break
-        search = _Search(a, zone_of, k, movable, floor, weights, graph)
-        while time.monotonic() - started < time_limit and (step := search.best_move()):
-            search.move(*step)
-            moves += 1
-        if best is None or search.objective() < best[0] - 1e-12:
-            best = (search.objective(), search.z)
-        elapsed = time.monotonic() - started
-        report(
-            min(1.0, max((attempt + 1) / restarts, elapsed / time_limit)),
-            t("zones.design_progress_search", moves=moves),
-        )
-        if elapsed >= time_limit:
+        search, n = _attempt(a, zone_of, k, floor, lock_index, weights, graph, rng, deadline)
+        moves += n
+        key = (not search.floor_met(), search.objective())
+        if best is None or key < (best[0][0], best[0][1] - 1e-12):
+            best = (key, search.z)
+        report(min(1.0, (attempt + 1) / restarts), t("zones.design_progress_search", moves=moves))
+        if time.monotonic() >= deadline:
             break
     report(1.0, t("zones.design_progress_done"))
-    return pl.DataFrame(
-        {"area_code": a.codes, "zone": [names[z] for z in best[1]]},
-        schema={"area_code": pl.Utf8, "zone": pl.Utf8},
-    ).sort("area_code")
+    zone_of = best[1]
+    _verify(a, zone_of, names, lock, graph)
+    hours = np.bincount(zone_of, weights=a.hours, minlength=k)
+    return Design(
+        pl.DataFrame(
+            {"area_code": a.codes, "zone": [names[z] for z in zone_of]},
+            schema={"area_code": pl.Utf8, "zone": pl.Utf8},
+        ).sort("area_code"),
+        floor,
+        float(hours.min()),
+        floor <= 0 or bool((hours >= floor - 1e-9).all()),
+        _islands(a, pieces, zone_of, names),
+    )
+
+
+def design(demand: pl.DataFrame, graph: geometry.Neighbours, *, k: int, **options) -> pl.DataFrame:
+    """The option of `design_option` as a frame `area_code, zone`, or FloorNotMet (a refusal,
+    exit 2) when no option found has every zone at the floor: a floor is a promise, never a
+    silent miss. The options are `design_option`'s."""
+    found = design_option(demand, graph, k=k, **options)
+    if not found.floor_met:
+        raise FloorNotMet(found.floor_sentence(), found)
+    return found.assignment
 
 
 def option_csv(assignment: pl.DataFrame) -> str:

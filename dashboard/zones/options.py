@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -23,7 +24,16 @@ from dashboard.zones.design import InfeasibleDesign
 from dashboard.zones.views import ZoneInputs
 
 
-def propose(
+@dataclass(frozen=True)
+class Proposal:
+    """A proposed option and the warnings the page shows above it in words (a floor not met, an
+    island without a link making a zone of its own)."""
+
+    option: pl.DataFrame  # area_code, zone, model
+    warnings: list[str]
+
+
+def proposal(
     inputs: ZoneInputs,
     settings: Settings,
     *,
@@ -32,22 +42,33 @@ def propose(
     keep_lots: Sequence[str] = (),
     seed: int = design.DESIGN_SEED,
     progress: design.Progress | None = None,
-) -> pl.DataFrame:
-    """A proposed option (`area_code, zone, model`) of `k` zones in all: the lots in `keep_lots`
-    stay exactly as they are today (areas and model) and the other k − kept zones are designed
-    over the remaining areas. Raises InfeasibleDesign with the reason."""
+) -> Proposal:
+    """A proposed option (`area_code, zone, model`) of `k` zones in all, with its warnings: the
+    lots in `keep_lots` stay exactly as they are today (areas and model) and the other k − kept
+    zones are designed over the remaining areas. When no option found has every zone at the floor
+    the best found comes back with a warning saying so. Raises InfeasibleDesign with the reason."""
     kept = inputs.today.filter(pl.col("zone").is_in(list(keep_lots)))
     rest = inputs.demand.join(kept, on="area_code", how="anti")
     designed = k - len(keep_lots)
     if rest.height and designed < 1:
         raise InfeasibleDesign(t("zone_panel.design_keep_all", k=k, kept=len(keep_lots)))
-    proposal = design.design(
+    found = design.design_option(
         rest, inputs.graph, k=designed, floor=floor or 0.0, seed=seed,
         weights=(settings.zone_balance_weight, settings.zone_travel_weight),
         time_limit=settings.zone_design_time_limit_s, progress=progress,
-    ) if rest.height else pl.DataFrame(schema={"area_code": pl.Utf8, "zone": pl.Utf8})  # fmt: skip
-    proposal = proposal.with_columns(model=pl.lit(None, pl.Utf8))
-    return pl.concat([kept.select(proposal.columns), proposal]).sort("area_code")
+    ) if rest.height else None  # fmt: skip
+    option = (
+        found.assignment if found else pl.DataFrame(schema={"area_code": pl.Utf8, "zone": pl.Utf8})
+    ).with_columns(model=pl.lit(None, pl.Utf8))
+    return Proposal(
+        pl.concat([kept.select(option.columns), option]).sort("area_code"),
+        found.warnings() if found else [],
+    )
+
+
+def propose(inputs: ZoneInputs, settings: Settings, **request) -> pl.DataFrame:
+    """The option of `proposal` alone (its arguments), for callers that show no warnings."""
+    return proposal(inputs, settings, **request).option
 
 
 def move_area(assignment: pl.DataFrame, area_code: str, zone: str) -> pl.DataFrame:

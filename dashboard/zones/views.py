@@ -21,6 +21,7 @@ from dashboard.core.settings import Settings
 from dashboard.core.strings import t
 from dashboard.extract.export import Export
 from dashboard.zones import design, figures
+from dashboard.zones.links import zone_links
 
 # Counts that go through disclosure control on these pages: the zone figures' own, and attainment's.
 COUNTS = (*figures.DISCLOSIVE_COUNTS, "met", "denominator")
@@ -95,7 +96,9 @@ def zone_inputs(export: Export, settings: Settings, view: View) -> ZoneInputs:
         demand,
         today,
         figures.area_providers(con, view.partnership, as_at),
-        figures.area_graph(demand, links=settings.zone_links, k=settings.zone_nearest_centroids),
+        figures.area_graph(
+            demand, links=zone_links(export, settings), k=settings.zone_nearest_centroids
+        ),
         settings.viability_floor_hours,
     )
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pydeck as pdk
 
+from dashboard.core import geometry
 from dashboard.core.page import PageData, View, policy_for
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
@@ -45,11 +46,22 @@ def _context_sentences(export: Export, inputs: ZoneInputs, today: OptionView) ->
         if today.no_zone:
             out.append(t("zone_pages.areas_in_no_lot", n=len(today.no_zone)))
     out.append(t(f"zone_pages.neighbours_{inputs.graph.method}"))
+    out += island_sentences(inputs)
     gaps = int(inputs.demand["hours_data_gap_plans"].sum())
     if gaps:
         out.append(t("zone_pages.hours_gaps", n=gaps))
     out.append(t("zone_pages.filters_note"))
     return out
+
+
+def island_sentences(inputs: ZoneInputs) -> list[str]:
+    """Each piece of the map apart from the largest (an island without a ferry or bridge link),
+    named: a zone design makes it a zone of its own unless a link joins it."""
+    pieces = geometry.components(inputs.demand["area_code"].to_list(), inputs.graph)
+    return [
+        t("zone_pages.island_no_link", areas=", ".join(sorted(piece)[:5]), n=len(piece))
+        for piece in pieces[1:]
+    ]
 
 
 def build(export: Export, settings: Settings, view: View) -> ZoneMapPage:
