@@ -26,6 +26,7 @@ from dashboard.core import geometry
 from dashboard.core.disclosure import to_records
 from dashboard.core.errors import UserError
 from dashboard.core.query import run
+from dashboard.core.ratio import rate
 from dashboard.core.settings import DEFAULTS
 from dashboard.core.strings import t
 
@@ -146,10 +147,6 @@ def _travel(group: pl.DataFrame) -> float | None:
     return float((hours * geometry.haversine_km(lat, lon, c_lat, c_lon)).sum() / total)
 
 
-def _ratio(num: float, den: float) -> float | None:
-    return num / den if den else None
-
-
 def _provider_figures(providers: pl.DataFrame, assignment: pl.DataFrame) -> pl.DataFrame:
     """Per zone: providers already delivering there and their stated capacity (each provider once per
     zone; a provider working in several zones counts in each, so capacity does not add across zones)."""
@@ -172,14 +169,13 @@ def _per_zone(
     )
     rows = []
     for (zone,), group in joined.group_by("zone", maintain_order=True):
-        hours = group["weekly_hours"].sum()
         rural = group.filter(pl.col("urban_rural").is_in(RURAL_CLASSES))["weekly_hours"].sum()
         codes = group["area_code"].to_list()
         models = group["model"].drop_nulls()
         row = {"zone": zone, "areas": group.height, "model": models[0] if len(models) else None}
         row |= {col: group[col].sum() for col in SUMMED}
         row |= {
-            "rural_share": _ratio(rural, hours),
+            "rural_hours": rural,
             "travel_km": _travel(group),
             "compactness": geometry.polsby_popper(
                 geometry.merged_outline(group["geometry_wkt"].to_list())
@@ -189,7 +185,10 @@ def _per_zone(
         rows.append(row)
     if not rows:
         return pl.DataFrame(schema=ZONE_SCHEMA)
-    return pl.DataFrame(rows, schema=ZONE_SCHEMA).sort("zone")
+    shares = pl.DataFrame(rows, schema={**ZONE_SCHEMA, "rural_hours": pl.Float64}).with_columns(
+        rate("rural_hours", "weekly_hours").alias("rural_share")
+    )
+    return shares.select(list(ZONE_SCHEMA)).sort("zone")
 
 
 def _balance(hours: np.ndarray) -> tuple[float | None, float | None]:
@@ -268,7 +267,6 @@ def zone_figures(
     hours = zones["weekly_hours"].to_numpy() if zones.height else np.array([])
     cv, max_min = _balance(hours)
     travel_known = zones.filter(pl.col("travel_km").is_not_null())
-    weight = travel_known["weekly_hours"].sum()
     compact = zones["compactness"].drop_nulls() if zones.height else pl.Series([], dtype=pl.Float64)
     option = {
         "zones": zones.height,
@@ -277,9 +275,12 @@ def zone_figures(
         "smallest_hours": float(hours.min()) if len(hours) else None,
         "floor": floor,
         "zones_below_floor": int((hours < floor).sum()) if floor is not None else None,
-        "travel_km_mean": _ratio(
-            (travel_known["travel_km"] * travel_known["weekly_hours"]).sum(), weight
-        ),
+        "travel_km_mean": travel_known.select(
+            (pl.col("travel_km") * pl.col("weekly_hours")).sum().alias("km_hours"),
+            pl.col("weekly_hours").sum(),
+        )
+        .select(rate("km_hours", "weekly_hours"))
+        .item(),
         "compactness_mean": float(compact.mean()) if len(compact) else None,
         "non_contiguous": int((~zones["contiguous"]).sum()) if zones.height else 0,
         "neighbours": graph.method,
