@@ -21,9 +21,8 @@ from dashboard.core.page import Builder
 class PageEntry:
     group: str  # strings key of the navigation group
     name: str  # the page's name: `dashboard page NAME`, and (with underscores) its script and URL
-    wing: (
-        str | None
-    )  # the package under dashboard/ holding its builder; None: no figures of its own
+    # the package under dashboard/ holding its builder; None: no figures of its own
+    wing: str | None
     title: str  # strings key of the page title in the navigation
     # The export's tables the page cannot count without: when one is unusable (say, a file cut
     # short mid-meeting) the page names the file and stops instead of showing empty figures.
@@ -48,6 +47,7 @@ class PageEntry:
 _PLACES = ("areas", "people", "support_plans")
 _OUTCOMES = (*_PLACES, "personal_outcomes", "outcome_reviews")
 _ALL = (*_OUTCOMES, "budget_spend")
+_NEW_OUTCOMES = (*_PLACES, "personal_outcomes")  # emerging needs counts outcomes set, not reviews
 
 PAGE_ENTRIES: tuple[PageEntry, ...] = (
     PageEntry("nav.board", "home", None, "nav.home", ()),
@@ -58,13 +58,7 @@ PAGE_ENTRIES: tuple[PageEntry, ...] = (
     PageEntry("nav.commissioning", "zone-compare", "zones", "nav.zone_compare", _PLACES),
     PageEntry("nav.commissioning", "spend", "spend", "nav.spend", _ALL),
     PageEntry("nav.commissioning", "contract-review", "review", "nav.contract_review", _ALL),
-    PageEntry(
-        "nav.planning",
-        "emerging-needs",
-        "emerging",
-        "nav.emerging",
-        (*_PLACES, "personal_outcomes"),
-    ),  # fmt: skip
+    PageEntry("nav.planning", "emerging-needs", "emerging", "nav.emerging", _NEW_OUTCOMES),
     PageEntry("nav.planning", "equity", "equity", "nav.equity", _OUTCOMES),
     PageEntry("nav.planning", "carers", "equity", "nav.carers", _OUTCOMES),
     PageEntry("nav.data", "data-quality", "quality", "nav.data_quality", None),
