@@ -1,0 +1,214 @@
+"""Hostile and careless cases on the output side (issue 26): what a board receives, what a download
+holds, what Markdown renders, what the export folder suffers. One test per thing tried, named after
+it; add the next case here."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import json
+
+import polars as pl
+import pytest
+
+from dashboard.app.navigation import PAGE_NAMES
+from dashboard.cli import main
+from dashboard.core.disclosure import Policy, flag, protect, series_grain, shown_count
+
+BOARD = Policy(audience="board")
+ROUND5 = Policy(audience="board", method="round5")
+
+# --- item 3: no small count a board can read or work out --------------------------------------
+
+
+def test_not_met_of_two_left_by_met_and_partly_met_is_not_recoverable():
+    # 20 − 10 − 8 = 2 not met: met or partly met must go, then their rates
+    df = pl.DataFrame({"met": [10, 30], "partly_met": [8, 10], "denominator": [20, 50]})
+    out = protect(
+        df.with_columns(rate=pl.col("met") / pl.col("denominator")), BOARD,
+        counts=["met", "partly_met", "denominator"], rates={"rate": ("met", "denominator")},
+        remainders={"denominator": ["met", "partly_met"]})  # fmt: skip
+    first = out.row(0, named=True)
+    assert first[flag("partly_met")] and not first[flag("met")]  # the smaller part, 8, goes
+    assert first["partly_met"] is None and first["denominator"] == 20
+    assert out.row(1, named=True)["partly_met"] == 10  # 50 − 30 − 10 = 10 not met: all shown
+
+
+def test_hidden_rows_adding_to_three_under_a_shown_total_are_not_left_that_small():
+    # total 40 = 30 + 7 + 2 + 1: primaries 2 and 1 sum to 3, so the total minus 30 and 7 reads 3
+    df = pl.DataFrame({"n": [30, 7, 2, 1, 40], "is_total": [False, False, False, False, True]})
+    out = protect(df, BOARD, counts=["n"], total_flag="is_total")
+    assert out["n"].to_list() == [30, None, None, None, 40]  # 7 goes too: the hidden sum is 10
+
+
+def test_data_gap_of_three_plans_is_hidden_from_a_board_in_figures_json():
+    assert shown_count(3, BOARD) is None
+    assert shown_count(0, BOARD) == 0 and shown_count(5, BOARD) == 5
+    assert shown_count(3, Policy(audience="internal")) == 3
+
+
+@pytest.mark.parametrize(("exact", "rounded"), [(1, 0), (2, 0), (3, 5), (4, 5), (7, 5), (8, 10)])
+def test_round5_rounds_a_count_outside_any_table(exact, rounded):
+    assert shown_count(exact, ROUND5) == rounded
+
+
+def test_met_and_partly_met_series_leaving_two_not_met_are_drawn_by_quarter():
+    monthly = pl.DataFrame({"met": [10, 12], "partly_met": [8, 8], "denominator": [20, 30]})
+    quarterly = pl.DataFrame({"met": [22], "partly_met": [16], "denominator": [50]})
+    grain, _, _ = series_grain(monthly, quarterly, BOARD, denominator="denominator",
+                               numerator=("met", "partly_met"))  # fmt: skip
+    assert grain == "quarter"  # month 1: 20 − 10 − 8 = 2
+    grain, _, _ = series_grain(monthly, quarterly, BOARD, denominator="denominator",
+                               numerator="met")  # fmt: skip
+    assert grain == "month"  # one series alone gives nothing away
+
+
+# --- the walk: every page's JSON, every locality, both methods ------------------------------------
+
+# Integer fields that are codes, years or sizes of places, not counts of people or records.
+NOT_COUNTS = {
+    "national_outcome", "sds_option", "deprivation_decile", "urban_rural", "year", "p",
+    "population", "population_65plus", "areas", "zones", "quarter", "month", "providers",
+    "quality_grade", "rank", "segment", "index", "order", "zones_below_floor", "non_contiguous",
+    "areas_in_no_zone", "peer_count",
+}  # fmt: skip
+# total − parts a reader can take within one record (or one period across a page's tables).
+DIFFERENCES = (
+    ("denominator", ("met",)), ("denominator", ("partly_met",)),
+    ("denominator", ("met", "partly_met")), ("due", ("reviewed",)),
+)  # fmt: skip
+KEYS = ("period", "breakdown", "group", "unit", "domain", "zone", "area_code")
+
+
+def _counts(record: dict) -> dict[str, int]:
+    return {
+        k: v for k, v in record.items()
+        if isinstance(v, int) and not isinstance(v, bool) and k not in NOT_COUNTS
+    }  # fmt: skip
+
+
+def _record_leaks(where: str, record: dict) -> list[str]:
+    counts = _counts(record)
+    found = [f"{where}.{k} = {v}" for k, v in counts.items() if 0 < v < 5]
+    for total, parts in DIFFERENCES:
+        if total in counts and all(p in counts for p in parts):
+            left = counts[total] - sum(counts[p] for p in parts)
+            if 0 < left < 5:
+                found.append(f"{where}: {total} − {' − '.join(parts)} = {left}")
+    return found
+
+
+def _total_leaks(where: str, rows: list[dict]) -> list[str]:
+    """Total minus the shown rows: one hidden row given away, or hidden rows adding to 1–4."""
+    totals = [r for r in rows if r.get("is_total")]
+    if len(totals) != 1:
+        return []
+    found = []
+    others = [r for r in rows if not r.get("is_total")]
+    for column, total in _counts(totals[0]).items():
+        values = [r.get(column) for r in others]
+        hidden = [v for v in values if v is None]
+        left = total - sum(v for v in values if v is not None)
+        if hidden and (0 < left < 5 or (len(hidden) == 1 and left > 0)):
+            found.append(f"{where}: total {column} − shown rows = {left} ({len(hidden)} hidden)")
+    return found
+
+
+def leaks(where: str, obj: object) -> list[str]:
+    """Every count 1–4 and every small difference a reader can take in a JSON document."""
+    found: list[str] = []
+    if isinstance(obj, dict):
+        found += _record_leaks(where, obj)
+        tables = obj.get("tables")
+        if isinstance(tables, dict):  # one period (or group) across a page's tables
+            merged: dict[tuple, dict] = {}
+            for rows in tables.values():
+                for r in rows:
+                    key = tuple((k, r[k]) for k in KEYS if k in r)
+                    if key:
+                        merged.setdefault(key, {}).update(
+                            {k: v for k, v in r.items() if v is not None}
+                        )
+            for key, record in merged.items():
+                found += _record_leaks(f"{where}{list(key)}", record)
+        for k, v in obj.items():
+            found += leaks(f"{where}.{k}", v)
+    elif isinstance(obj, list):
+        if obj and all(isinstance(r, dict) for r in obj):
+            found += _total_leaks(where, obj)
+        for i, v in enumerate(obj):
+            found += leaks(f"{where}[{i}]", v)
+    return found
+
+
+def test_the_walker_finds_a_not_met_of_two_and_a_total_giving_a_row_away():
+    assert leaks("t", {"met": 10, "partly_met": 8, "denominator": 20}) == [
+        "t: denominator − met − partly_met = 2"
+    ]
+    rows = [{"n": 30, "is_total": False}, {"n": None, "is_total": False},
+            {"n": 37, "is_total": True}]  # fmt: skip
+    assert leaks("t", rows) == ["t: total n − shown rows = 7 (1 hidden)"]
+    assert leaks("t", {"tables": {"a": [{"period": "m1", "met": 9, "denominator": 20}],
+                                  "b": [{"period": "m1", "partly_met": 8, "denominator": 20}]}})  # fmt: skip
+
+
+def _run(argv: list[str], environ: dict) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(argv, environ)
+    return code, out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def small_export(tmp_path_factory):
+    """A small synthetic export (a few hundred people): many cells fall under the threshold."""
+    root = tmp_path_factory.mktemp("hostile_walk")
+    export = root / "export"
+    code, _ = _run(["sample", "--out", str(export), "--people", "300", "--areas", "20",
+                    "--partnerships", "1"], {})  # fmt: skip
+    assert code == 0
+    localities = sorted(pl.read_parquet(export / "areas.parquet")["locality"].unique())
+    environs = {}
+    for method in ("suppress", "round5"):
+        settings = root / f"{method}.toml"
+        settings.write_text(f'[data]\npath = "{export}"\ncache_dir = "{root / "cache"}"\n'
+                            f'[disclosure]\nmethod = "{method}"\n')  # fmt: skip
+        environs[method] = {"DASHBOARD_SETTINGS": str(settings)}
+    return export, localities, environs
+
+
+@pytest.mark.parametrize("name", list(PAGE_NAMES))
+def test_board_page_json_for_every_locality_shows_no_count_a_reader_can_work_out(
+    small_export, name
+):
+    _, localities, environs = small_export
+    found = []
+    for (method, environ), locality in itertools.product(environs.items(), [None, *localities]):
+        argv = ["page", name, "--period", "2025/26", "--json", "--audience", "board"]
+        argv += ["--locality", locality] if locality else []
+        code, text = _run(argv, environ)
+        assert code == 0, (method, locality)
+        found += leaks(f"{method}/{locality or 'all'}", json.loads(text))
+    assert not found, "\n".join(found[:20])
+
+
+@pytest.mark.parametrize("command", [["figures", "--period", "2025/26"],
+                                     ["review", "--period", "2025/26", "--by", "provider"],
+                                     ["review", "--period", "2025/26", "--by", "lot"]],
+                         ids=lambda c: "-".join(c[::2]))  # fmt: skip
+def test_board_command_json_for_every_locality_shows_no_count_a_reader_can_work_out(
+    small_export, command
+):
+    _, localities, environs = small_export
+    places = [None, *localities] if command[0] == "figures" else [None]
+    found = []
+    for (method, environ), locality in itertools.product(environs.items(), places):
+        argv = [*command, "--json", "--audience", "board"]
+        argv += ["--locality", locality] if locality else []
+        code, text = _run(argv, environ)
+        assert code == 0, (method, locality)
+        # met and not met of one outcome are siblings, not a total and a part: only the walk's
+        # declared differences count
+        found += leaks(f"{method}/{locality or 'all'}", json.loads(text))
+    assert not found, "\n".join(found[:20])
