@@ -265,3 +265,16 @@ def test_link_and_image_markdown_in_a_name_render_as_text():
     assert markdown_text("![](https://evil.example/i.png)").startswith(r"\!\[\]\(")
     assert markdown_text("# Heading\n<script>") == r"\# Heading \<script\>"
     assert markdown_text("Glen_Muir *bold* $x$") == r"Glen\_Muir \*bold\* \$x\$"
+
+
+def test_link_and_image_markdown_in_a_url_parameter_is_echoed_as_text(tmp_path, point_app):
+    from tests.builders import write_export
+    from tests.test_app import run_page
+    from tests.tiny import EXTRACT, tables
+
+    point_app(write_export(tmp_path / "export", tables(), EXTRACT))
+    app = run_page("home.py", locality="[x](https://evil.example)![i](https://evil.example/i.png)")
+    assert not app.exception
+    warning = " ".join(w.value for w in app.warning)
+    assert r"\[x\]\(https\://evil\.example\)" in warning
+    assert "](https" not in warning  # no live link, no fetched image
