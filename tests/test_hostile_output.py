@@ -8,6 +8,8 @@ import contextlib
 import io
 import itertools
 import json
+import os
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -278,3 +280,115 @@ def test_link_and_image_markdown_in_a_url_parameter_is_echoed_as_text(tmp_path, 
     warning = " ".join(w.value for w in app.warning)
     assert r"\[x\]\(https\://evil\.example\)" in warning
     assert "](https" not in warning  # no live link, no fetched image
+
+
+# --- item 7: nothing beyond loopback (the app's server, the browser, the pack printer) ------------
+
+# Loaded into the served app's Python (as sitecustomize), it writes down every host the server
+# looks up or connects to beyond loopback. A UDP connect sends nothing (Streamlit's way to find
+# the machine's own address), so only a UDP send counts.
+SERVER_WATCH = """
+import os, socket, sys
+LOG = os.environ["HOSTILE_NETWORK_LOG"]
+def local(host):
+    host = host.decode() if isinstance(host, bytes) else str(host or "")
+    return host in ("", "localhost", "::1", "0.0.0.0", "::") or host.startswith("127.")
+def hook(event, args):
+    if event == "socket.getaddrinfo":
+        host = args[0]
+    elif event == "socket.connect" and isinstance(args[1], tuple):
+        if args[0].type == socket.SOCK_DGRAM:
+            return
+        host = args[1][0]
+    elif event == "socket.sendto" and isinstance(args[1], tuple):
+        host = args[1][0]
+    else:
+        return
+    if not local(host):
+        with open(LOG, "a") as fh:
+            fh.write(f"{event} {host}\\n")
+sys.addaudithook(hook)
+"""
+
+
+def _outside(url: str, app: str) -> bool:
+    return not (url.startswith(app) or url.startswith(("data:", "blob:", "about:")))
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("browser")
+def test_every_page_and_the_server_stay_on_loopback(small_export, tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    from dashboard.app.navigation import PAGE_ENTRIES
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve, wait_for_app
+
+    export, _, _ = small_export
+    watch = tmp_path / "watch"
+    watch.mkdir()
+    (watch / "sitecustomize.py").write_text(SERVER_WATCH)
+    log = tmp_path / "server-network.log"
+    log.touch()
+    settings = tmp_path / "settings.toml"
+    settings.write_text(f'[data]\npath = "{export}"\ncache_dir = "{tmp_path / "cache"}"\n')
+    env = {"HOSTILE_NETWORK_LOG": str(log),
+           "PYTHONPATH": os.pathsep.join([str(watch), os.environ.get("PYTHONPATH", "")])}  # fmt: skip
+    requests: list[str] = []
+    # no --server.address: Streamlit listens as `make run` starts it, where it would look up its
+    # public address at start
+    with serve(settings, address=None, extra_env=env) as url, playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for entry in PAGE_ENTRIES:
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.on("request", lambda r: requests.append(r.url))
+                link = "" if entry is PAGE_ENTRIES[0] else entry.url_path
+                page.goto(f"{url}/{link}")
+                wait_for_app(page)
+                page.wait_for_timeout(1500)  # maps fetch their tiles once drawn
+                page.close()
+        finally:
+            browser.close()
+    assert requests, "the pages made no request at all: the log is not working"
+    outside = sorted({r for r in requests if _outside(r, url)})
+    assert not outside, outside
+    assert log.read_text() == "", log.read_text()
+
+
+def _chromium_connections(net_log: Path) -> list[str]:
+    """Every address Chromium opened a TCP connection to or sent UDP to, and every host it asked
+    its resolver for (the resolver rule answers ~NOTFOUND without asking DNS), from its log."""
+    data = json.loads(net_log.read_text())
+    kinds = {v: k for k, v in data["constants"]["logEventTypes"].items()}
+    udp_target: dict[int, str] = {}
+    found = []
+    for event in data["events"]:
+        kind, params = kinds[event["type"]], event.get("params", {})
+        source = event.get("source", {}).get("id")
+        if kind == "HOST_RESOLVER_MANAGER_REQUEST" and "~notfound" not in params.get("host", ""):
+            found.append(params.get("host", ""))
+        elif kind == "TCP_CONNECT_ATTEMPT" and "address" in params:
+            found.append(params["address"])
+        elif kind == "UDP_CONNECT" and "address" in params:
+            udp_target[source] = params["address"]
+        elif kind == "UDP_BYTES_SENT" and source in udp_target:
+            found.append(udp_target[source])
+    return found
+
+
+@pytest.mark.browser
+def test_board_pack_printer_opens_no_connection_beyond_loopback(
+    small_export, tmp_path, monkeypatch
+):
+    pytest.importorskip("playwright.sync_api")
+    from dashboard.report import html
+
+    net_log = tmp_path / "net-log.json"
+    monkeypatch.setattr(html, "CHROMIUM_ARGS", (*html.CHROMIUM_ARGS, f"--log-net-log={net_log}"))
+    _, _, environs = small_export
+    code, _ = _run(["board-pack", "--period", "2025/26", "--out", str(tmp_path / "pack.pdf")],
+                   environs["suppress"])  # fmt: skip
+    assert code == 0 and (tmp_path / "pack.pdf").stat().st_size > 0
+    connections = _chromium_connections(net_log)
+    loopback = ("127.", "[::1]", "http://127.", "https://127.", "http://localhost")
+    outside = [a for a in connections if a and not a.startswith(loopback)]
+    assert not outside, outside

@@ -191,7 +191,8 @@ def test_map_deck_shades_layers_and_no_basemap(env):
     assert points.data[0]["fill"] == palette.rgba(maps.SEQUENTIAL[0], maps.FILL_ALPHA)
     assert sorted(n["text"] for n in names.data) == ["L1", "L2"]
     spec = json.loads(deck.to_json())
-    assert spec.get("mapStyle") is None and spec.get("mapProvider") is None
+    # pydeck's placeholder, which Streamlit drops; None would make it fetch Carto's basemap
+    assert spec.get("mapStyle") == "__MAP_STYLE__" and spec.get("mapProvider") is None
     with_tiles = maps.map_deck(
         view.areas, view.outlines, "weekly_hours", INTERNAL, basemap_url="https://tiles.example/s"
     )
