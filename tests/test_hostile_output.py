@@ -263,10 +263,14 @@ def test_page_csv_from_the_command_line_neutralises_formulas(tmp_path):
 def test_link_and_image_markdown_in_a_name_render_as_text():
     from dashboard.core.escape import markdown_text
 
-    assert markdown_text("[x](https://evil.example)") == r"\[x\]\(https\://evil\.example\)"
-    assert markdown_text("![](https://evil.example/i.png)").startswith(r"\!\[\]\(")
+    assert markdown_text("[x](https://evil.example)") == r"\[x\](https\://evil.example)"
+    assert markdown_text("![](https://evil.example/i.png)") == r"!\[\](https\://evil.example/i.png)"
     assert markdown_text("# Heading\n<script>") == r"\# Heading \<script\>"
     assert markdown_text("Glen_Muir *bold* $x$") == r"Glen\_Muir \*bold\* \$x\$"
+    assert markdown_text("see www.evil.example") == r"see www\.evil.example"  # no autolink
+    assert markdown_text("1. Glen") == r"1\. Glen" and markdown_text("- Glen") == r"\- Glen"
+    plain = "In 2025/26, 51.1% were met (141 of 276): a sentence reads as it did."
+    assert markdown_text(plain) == plain
 
 
 def test_link_and_image_markdown_in_a_url_parameter_is_echoed_as_text(tmp_path, point_app):
@@ -278,8 +282,8 @@ def test_link_and_image_markdown_in_a_url_parameter_is_echoed_as_text(tmp_path, 
     app = run_page("home.py", locality="[x](https://evil.example)![i](https://evil.example/i.png)")
     assert not app.exception
     warning = " ".join(w.value for w in app.warning)
-    assert r"\[x\]\(https\://evil\.example\)" in warning
-    assert "](https" not in warning  # no live link, no fetched image
+    assert r"\[x\](https\://evil.example)" in warning
+    assert "[x](" not in warning and "![i](" not in warning  # no live link, no fetched image
 
 
 # --- item 7: nothing beyond loopback (the app's server, the browser, the pack printer) ------------

@@ -15,8 +15,16 @@ import polars as pl
 # OWASP "CSV Injection": a cell starting with one of these is read as a formula by spreadsheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_GUARD = "'"
-# Every character CommonMark lets carry meaning, and `$` (Streamlit renders LaTeX between dollars).
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+# The characters that start Markdown or HTML inline: links and images need `[`, HTML `<`, emphasis
+# `*` `_` `~`, code a backtick, tables `|`, headings `#`, LaTeX `$` (Streamlit renders it), and
+# `@` an e-mail autolink. Ordinary punctuation (full stops, brackets, colons) is left alone, so a
+# sentence reads the same in the page's Markdown source as on screen.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$@])")
+# Bare web addresses become links in GitHub-flavoured Markdown: break "://" and "www."
+_AUTOLINK = re.compile(r"(?i)(:)(?=//)|(?<=www)(\.)")
+# A line starting "- ", "+ " or "1. " is a list, "=" or ">" under a line a heading or quote
+_LINE_START = re.compile(r"^(\s*)([-+=>])")
+_NUMBERED = re.compile(r"^(\s*\d+)([.)])")  # escape the full stop: a digit cannot be escaped
 
 
 def spreadsheet_text(value: str) -> str:
@@ -38,7 +46,11 @@ def spreadsheet_frame(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def markdown_text(value: object) -> str:
-    """`value` as literal text inside Markdown: every markup character backslash-escaped and line
-    breaks flattened, so a name renders as the name, never as a link, image, heading or HTML."""
+    """`value` as literal text inside Markdown: what could start a link, an image, HTML, emphasis
+    or a heading is backslash-escaped and line breaks are flattened, so a name renders as the
+    name, never as a live link or a fetched image."""
     flat = " ".join(str(value).split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+    escaped = _AUTOLINK.sub(lambda m: "\\" + (m.group(1) or m.group(2)), escaped)
+    escaped = _NUMBERED.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
