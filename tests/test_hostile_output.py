@@ -396,3 +396,48 @@ def test_board_pack_printer_opens_no_connection_beyond_loopback(
     loopback = ("127.", "[::1]", "http://127.", "https://127.", "http://localhost")
     outside = [a for a in connections if a and not a.startswith(loopback)]
     assert not outside, outside
+
+
+# --- item 10: no command writes into the export folder -------------------------------------------
+
+
+def _real_export(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    """A small export not written by `dashboard sample`, and its files' bytes to compare after."""
+    from tests.builders import write_export
+    from tests.tiny import EXTRACT, tables
+
+    folder = write_export(tmp_path / "export", tables(), EXTRACT)
+    return folder, {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def _unchanged(folder: Path, before: dict[str, bytes]) -> bool:
+    return {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_sample_out_inside_the_configured_export_is_refused(tmp_path):
+    folder, before = _real_export(tmp_path)
+    code, _ = _run(["sample", "--out", str(folder / "new"), "--people", "300", "--areas", "20",
+                    "--partnerships", "1"], {"DASHBOARD_DATA": str(folder)})  # fmt: skip
+    assert code == 2 and _unchanged(folder, before)
+
+
+def test_sample_out_over_a_real_export_is_refused(tmp_path):
+    folder, before = _real_export(tmp_path)
+    code, _ = _run(["sample", "--out", str(folder), "--people", "300", "--areas", "20",
+                    "--partnerships", "1"], {})  # fmt: skip
+    assert code == 2 and _unchanged(folder, before)
+
+
+def test_sample_out_over_an_earlier_sample_is_allowed(tmp_path):
+    out = tmp_path / "again"
+    args = ["--people", "300", "--areas", "20", "--partnerships", "1"]
+    assert _run(["sample", "--out", str(out), *args], {})[0] == 0
+    assert _run(["sample", "--out", str(out), "--seed", "7", *args], {})[0] == 0  # as `make` does
+
+
+def test_zones_design_out_inside_the_export_is_refused(tmp_path):
+    folder, before = _real_export(tmp_path)
+    for out in (folder / "option.csv", folder / "sub" / "option.csv"):
+        code, _ = _run(["zones", "design", "--data", str(folder), "--as-at", "2026-03-31",
+                        "--zones", "1", "--floor", "0", "--out", str(out)], {})  # fmt: skip
+        assert code == 2 and _unchanged(folder, before)
