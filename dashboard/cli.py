@@ -16,8 +16,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from dashboard.core.contract import TABLES
 from dashboard.core.errors import UserError
 from dashboard.core.settings import Settings, load_settings
+from dashboard.core.strings import t
 from dashboard.extract.export import Export, open_export
 
 
@@ -148,9 +150,40 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     return export.report.exit_code
 
 
+def _refuse_inside_export(path: Path, folder: Path, option: str) -> None:
+    """An output path in or under the export folder is refused (exit 2): no command writes to the
+    export (cli.md), and a careless `--out` is the one way it could."""
+    out, root = path.resolve(), folder.resolve()
+    if out == root or out.is_relative_to(root):
+        raise UserError(t("sample.out_inside_export", option=option, path=path, folder=folder))
+
+
+def _written_by_sample(folder: Path) -> bool:
+    """Whether `folder` is a synthetic export `dashboard sample` wrote (its manifest says so), which
+    a new sample may replace, as `make` replaces the embedded one."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and str(manifest.get("generator", "")).startswith(
+        "dashboard.sample"
+    )
+
+
+def _holds_an_export(folder: Path) -> bool:
+    if not folder.is_dir():
+        return False
+    names = {p.name for p in folder.iterdir()}
+    return "manifest.json" in names or any(n in names or f"{n}.parquet" in names for n in TABLES)
+
+
 def _sample(args: argparse.Namespace, settings: Settings) -> int:
     from dashboard.sample import generate
 
+    if not _written_by_sample(settings.data_dir):  # a real export is configured: stay out of it
+        _refuse_inside_export(args.out, settings.data_dir, "--out")
+    if _holds_an_export(args.out) and not _written_by_sample(args.out):
+        raise UserError(t("sample.out_is_export", path=args.out))
     options = {k: getattr(args, k) for k in ("seed", "people", "partnerships", "areas")}
     counts = generate(args.out, **{k: v for k, v in options.items() if v is not None})
     _emit(
@@ -245,6 +278,7 @@ def _zones_design(args: argparse.Namespace, settings: Settings) -> int:
 
     export = _open(settings)
     _need(export, "areas", "people", "support_plans")
+    _refuse_inside_export(args.out, export.folder, "--out")
     partnership = export.home_partnership(settings.partnership)
     demand = zones.area_demand(export.cursor(), partnership, args.as_at)
     links = zone_links(export, settings)
@@ -298,9 +332,7 @@ def _board_pack(args: argparse.Namespace, settings: Settings) -> int:
     parse_period(args.period)
     export = _open(settings)
     _need(export, "areas", "people", "support_plans", "personal_outcomes", "outcome_reviews")
-    out = args.out.resolve()
-    if out.is_relative_to(export.folder.resolve()):
-        raise UserError(f"--out {args.out} is inside the export folder, which is never written to.")
+    _refuse_inside_export(args.out, export.folder, "--out")
     path = build_board_pack(
         export, settings, partnership=export.home_partnership(settings.partnership),
         period=args.period, option=args.option, out=args.out,
@@ -349,11 +381,8 @@ def _page(args: argparse.Namespace, settings: Settings) -> int:
     view = View(export.home_partnership(settings.partnership), args.period, filters)
     page = function(export, settings, view)
     if args.csv:
+        _refuse_inside_export(args.csv, export.folder, "--csv")
         out = args.csv.resolve()
-        if out == export.folder.resolve() or out.is_relative_to(export.folder.resolve()):
-            raise UserError(
-                f"--csv {args.csv} is inside the export folder, which is never written to."
-            )
         out.mkdir(parents=True, exist_ok=True)
         for name, df in page.tables.items():
             (out / f"{name}.csv").write_bytes(disclosure.to_csv_bytes(df))

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.app import web
 from dashboard.core.errors import UserError
+from dashboard.core.escape import markdown_text
 from dashboard.core.files import safe_stem
 from dashboard.core.strings import t
 from dashboard.report.board_pack import build_board_pack
@@ -27,7 +28,7 @@ if opened is not None:
     try:
         saved = {p.stem: p for p in saved_options(options_folder(ctx.settings, ctx.export))}
     except UserError as exc:
-        st.warning(str(exc))
+        st.warning(markdown_text(str(exc)))
         saved = {}
     none = t("board_pack.option_none")
     chosen = st.selectbox(t("board_pack.option_label"), [none, *saved], key="pack_option")
@@ -47,7 +48,7 @@ if opened is not None:
                 )  # fmt: skip
                 st.session_state["board_pack_file"] = (wanted, name, out.read_bytes())
             except UserError as exc:
-                st.error(str(exc))
+                st.error(markdown_text(str(exc)))
     made = st.session_state.get("board_pack_file")
     if made is not None and made[0] == wanted:  # never offer a pack for another view
         st.success(t("board_pack.built"))

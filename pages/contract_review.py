@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard.app import render, web
 from dashboard.core.errors import UserError
+from dashboard.core.escape import markdown_text
 from dashboard.core.strings import t
 from dashboard.review.contract_review import REVIEW_TABLES
 from dashboard.review.learning_log import UNIT_KINDS, add_note
@@ -43,5 +44,5 @@ if opened is not None:
                     st.cache_data.clear()  # the review carries the new note on the next run
                     st.success(t("evaluation.note_saved"))
                 except UserError as exc:
-                    st.error(str(exc))
+                    st.error(markdown_text(str(exc)))
     render.workbook_button(page, policy)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard.app import render, web
+from dashboard.core.escape import markdown_text
 from dashboard.core.strings import t
 
 opened = web.open_page("data-quality", "quality.title")
@@ -18,7 +19,7 @@ if opened is not None:
     if page.tables["unusable"].height:
         st.subheader(t("quality.unusable_heading"))
         for message in page.tables["unusable"]["message"]:
-            st.error(message)
+            st.error(markdown_text(message))
     if page.review_completeness is not None:
         st.subheader(t("quality.completeness_heading"))
         render.chart_with_table(

@@ -4,6 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.app import render, web
+from dashboard.core.escape import markdown_text
 from dashboard.core.strings import t
 
 opened = web.open_page("emerging-needs", "emerging.title", "emerging.intro", period_kind="quarter")
@@ -20,7 +21,7 @@ if opened is not None:
             key="signal", bind="query-params",
         )  # fmt: skip
         detail = next(d for d in details if d.key == chosen)
-        st.write(detail.sentence)
+        st.write(markdown_text(detail.sentence))  # the locality name is data
         st.caption(detail.reason)
         st.markdown(f"**{t('emerging.trend_heading')}**")
         if detail.figure is None:
@@ -32,7 +33,7 @@ if opened is not None:
             )
         st.markdown(f"**{t('emerging.map_heading')}**")
         st.pydeck_chart(detail.deck, key="emerging-map")
-        st.caption(detail.map_alt)
+        st.caption(markdown_text(detail.map_alt))
         areas = page.tables["areas"].filter(pl.col("signal") == chosen)
         render.table(areas.drop("signal"), policy, key="emerging-areas")
     render.workbook_button(page, policy)

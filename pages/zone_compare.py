@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard.app import render, web
 from dashboard.core.errors import UserError
+from dashboard.core.escape import markdown_text
 from dashboard.core.strings import t
 from dashboard.zones import maps, views, zone_compare
 from dashboard.zones.options import load_option, options_folder, saved_options
@@ -20,7 +21,7 @@ if opened is not None:
     try:
         found = saved_options(options_folder(ctx.settings, ctx.export))
     except UserError as exc:
-        st.error(str(exc))
+        st.error(markdown_text(str(exc)))  # names the uploaded file
         found = []
     by_name = {path.stem: path for path in found}
     chosen = st.multiselect(
@@ -40,14 +41,14 @@ if opened is not None:
             text = upload.getvalue().decode("utf-8-sig")
             options[upload.name] = load_option(text, inputs, name=upload.name)
     except (UserError, UnicodeDecodeError) as exc:
-        st.error(str(exc))
+        st.error(markdown_text(str(exc)))  # names the uploaded file
     if len(options) > zone_compare.MAX_COMPARED:
         st.warning(t("zone_pages.compare_too_many", most=zone_compare.MAX_COMPARED))
         options = dict(list(options.items())[: zone_compare.MAX_COMPARED])
 
     result = zone_compare.compare(inputs, options, policy)
     for sentence in result.sentences or page.sentences[1:]:
-        st.write(sentence)
+        st.write(markdown_text(sentence))
     st.subheader(t("zone_pages.summary_heading"))
     render.table(result.summary, policy, key="compare")
     st.subheader(t("zone_pages.compare_heading"))
@@ -55,14 +56,14 @@ if opened is not None:
         st.columns(len(result.views)), result.views.items(), strict=True
     ):
         with column:
-            st.markdown(f"**{name}**")
+            st.markdown(f"**{markdown_text(name)}**")  # an uploaded file's name
             alt = maps.map_alt(view, maps.DEFAULT_MEASURE, policy)
             deck = maps.map_deck(
                 view.areas, view.outlines, maps.DEFAULT_MEASURE, policy,
                 basemap_url=ctx.settings.basemap_url,
             )  # fmt: skip
             st.pydeck_chart(deck, alt=alt, key=f"map-{name}")
-            st.caption(alt)
+            st.caption(markdown_text(alt))
             render.table(view.zones, policy, key=f"zones-{name}")
     for line in maps.legend(result.views[t("zone_pages.today")].areas,
                             maps.DEFAULT_MEASURE, policy):  # fmt: skip

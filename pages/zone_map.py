@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard.app import render, web
 from dashboard.core.contract import LOT_MODELS
 from dashboard.core.errors import UserError
+from dashboard.core.escape import markdown_text
 from dashboard.core.strings import t
 from dashboard.zones import maps, options, views
 from dashboard.zones.design import InfeasibleDesign
@@ -42,7 +43,7 @@ if opened is not None:
             shown.areas, shown.outlines, measure, policy, basemap_url=ctx.settings.basemap_url
         )
         st.pydeck_chart(deck, alt=alt, key="zone-map")
-        st.caption(alt)
+        st.caption(markdown_text(alt))
         for line in maps.legend(shown.areas, measure, policy):
             st.caption(line)
     with right:
@@ -72,7 +73,7 @@ if opened is not None:
             st.session_state[WORKING], st.session_state[WARNINGS] = found.option, found.warnings
             st.rerun()
         except InfeasibleDesign as exc:
-            st.error(str(exc))
+            st.error(markdown_text(str(exc)))
 
     if working is not None:
         zone_names = sorted(working["zone"].unique())
@@ -107,7 +108,7 @@ if opened is not None:
                 paths = options.save_option(working, inputs, folder, name)
                 st.success(t("zone_pages.saved", csv=paths[0], geojson=paths[1]))
             except UserError as exc:
-                st.error(str(exc))
+                st.error(markdown_text(str(exc)))
         a, b = st.columns(2)
         a.download_button(
             t("zone_pages.download_csv"), lambda: options.option_csv(working),

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,16 +36,24 @@ class ServedUrl(str):
 
 
 @contextlib.contextmanager
-def serve(settings_file: Path, timeout: float = 60) -> Iterator[ServedUrl]:
-    """Run `streamlit run app.py` on a free loopback port until the block ends."""
+def serve(
+    settings_file: Path,
+    timeout: float = 60,
+    *,
+    address: str | None = "127.0.0.1",
+    extra_env: Mapping[str, str] | None = None,
+) -> Iterator[ServedUrl]:
+    """Run `streamlit run app.py` on a free port until the block ends: on loopback, or with
+    `address=None` wherever Streamlit listens by default (as `make run` starts it)."""
     port = free_port()
-    env = {**os.environ, "DASHBOARD_SETTINGS": str(settings_file)}
+    env = {**os.environ, "DASHBOARD_SETTINGS": str(settings_file), **(extra_env or {})}
     env.pop("DASHBOARD_DATA", None)
     cmd = [
         sys.executable, "-m", "dashboard.app.serve",
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+        "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
+    cmd += ["--server.address", address] if address else []
     proc = subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )

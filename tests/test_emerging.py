@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.app.navigation import builder
 from dashboard.core.disclosure import Policy
+from dashboard.core.escape import markdown_text
 from dashboard.core.page import View
 from dashboard.core.periods import add_months
 from dashboard.core.settings import DEFAULTS, Settings
@@ -347,7 +348,7 @@ def test_page_runs_and_shows_the_library_figures(app_env, tmp_path):
         "New dementia plans in Glen have run at 2.0 times the rate of the two years before "
         "(95% interval 1.3 to 3.2)."
     )
-    assert any(sentence in m.value for m in app.markdown)
+    assert any(markdown_text(sentence) in m.value for m in app.markdown)
 
 
 def test_page_without_requests_says_so_and_shows_no_signal_for_a_filtered_out_locality(tmp_path):

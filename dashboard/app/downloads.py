@@ -27,6 +27,7 @@ from dashboard.core.disclosure import (
     rule_text,
     to_csv_bytes,
 )
+from dashboard.core.escape import spreadsheet_text
 from dashboard.core.strings import t
 
 SHEET_NAME_MAX = 31  # Excel's limit
@@ -80,6 +81,8 @@ def _write_table(wb: xlsxwriter.Workbook, name: str, df: pl.DataFrame, formats: 
                 ws.write_blank(i, j, None)
             elif isinstance(v, datetime | date):
                 ws.write_datetime(i, j, v, formats["date"])
+            elif isinstance(v, str):  # never `write`: it turns "=…" into a live formula
+                ws.write_string(i, j, spreadsheet_text(v))
             else:
                 ws.write(i, j, v, fmt)
         ws.set_column(j, j, max(10, len(c) + 2))
@@ -100,7 +103,8 @@ def excel_bytes(
     if len({*names, definitions_name}) != len(names) + 1:
         raise ValueError(f"sheet names clash once cut to Excel's rules: {names}")
     buffer = io.BytesIO()
-    with xlsxwriter.Workbook(buffer, {"in_memory": True}) as wb:
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    with xlsxwriter.Workbook(buffer, options) as wb:
         formats = {
             "header": wb.add_format({"bold": True}),
             "percent": wb.add_format({"num_format": "0.0%"}),

@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard.app import downloads
 from dashboard.core import disclosure
 from dashboard.core.disclosure import Policy
+from dashboard.core.escape import markdown_text
 from dashboard.core.page import PageData
 from dashboard.core.strings import t
 from dashboard.spc import icons as spc_icons
@@ -28,7 +29,7 @@ def table(df: pl.DataFrame, policy: Policy, *, key: str, caption: str | None = N
     st.dataframe(shown.to_arrow(), hide_index=True, width="stretch", column_config=labels)
     note = disclosure.screen_footnote(policy)
     if caption or note:
-        st.caption(" ".join(x for x in (caption, note) if x))
+        st.caption(markdown_text(" ".join(x for x in (caption, note) if x)))
     if disclosure.flag_columns(df) or not policy.controlled:
         left, right = st.columns(2)
         left.download_button(
@@ -61,7 +62,7 @@ def chart_with_table(
 ) -> None:
     """A Plotly chart with its text alternative, and its data one click away."""
     st.plotly_chart(figure, key=f"chart-{key}", config={"displaylogo": False})
-    st.caption(alt)
+    st.caption(markdown_text(alt))  # alt texts name localities and providers
     with st.expander(t("render.show_table")):
         table(df, policy, key=key, caption=caption)
 

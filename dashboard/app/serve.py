@@ -11,6 +11,10 @@ Each session runs its page in its own thread. The first pages after a start woul
 Plotly) in several threads at once, and one thread can then see the module half made ("partially
 initialized module 'pandas'"): importing it here, before any session, removes that race.
 
+At start, a headless Streamlit asks checkip.amazonaws.com for the machine's public address, to
+print an "External URL" (and again when it checks a request's origin). The dashboard makes no call
+beyond the partnership's network (issue 26, item 7), so that lookup answers "none" here.
+
 Once the server is up, the page cache starts warming (web.warm_up), so the first people in a meeting
 do not wait for figures nobody has asked for yet.
 """
@@ -24,6 +28,7 @@ import time
 from pathlib import Path
 
 import pandas  # noqa: F401 - imported once, before sessions' threads (see above)
+from streamlit import net_util
 from streamlit.runtime import Runtime, RuntimeState
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
@@ -48,8 +53,14 @@ def _warm_once_running() -> None:
         web.warm_up(s, web.current_export(s))
 
 
+def no_external_ip() -> None:
+    """Streamlit's public-address lookup, answered without asking the internet."""
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     PagesManager.uses_pages_directory = False
+    net_util.get_external_ip = no_external_ip  # no call to checkip.amazonaws.com
     threading.Thread(target=_warm_once_running, name="warm-up", daemon=True).start()
     cli.main(["run", str(APP), *(sys.argv[1:] if argv is None else argv)], prog_name="streamlit")
 

@@ -20,6 +20,7 @@ import streamlit as st
 from dashboard.app.navigation import PAGE_NAMES, builder, needs
 from dashboard.core.disclosure import Policy
 from dashboard.core.errors import UserError
+from dashboard.core.escape import markdown_text
 from dashboard.core.page import Filters, PageData, View, policy_for
 from dashboard.core.settings import Settings, load_settings
 from dashboard.core.strings import t
@@ -150,7 +151,7 @@ def open_page(
     if heading_key:
         st.subheader(t(heading_key))
     for sentence in page.sentences if sentences else ():
-        st.write(sentence)
+        st.write(markdown_text(sentence))  # sentences carry names from the export
     return OpenedPage(ctx, page, policy_for(ctx.settings))
 
 
@@ -158,7 +159,7 @@ def _bound_select(label: str, key: str, options: list, *, default=None, format_f
     """A select box bound to the URL; a value in the link that the data lacks gets a message."""
     asked = st.query_params.get(key)
     if asked is not None and asked not in [str(o) for o in options]:
-        st.warning(t("web.unknown_url_value", label=label, value=asked[:80]))
+        st.warning(t("web.unknown_url_value", label=label, value=markdown_text(asked[:80])))
     index = options.index(default) if default in options else 0
     return st.sidebar.selectbox(
         label, options, index=index, key=key, bind="query-params", format_func=format_func
@@ -190,7 +191,7 @@ def page_context(
     try:
         export = current_export(s)
     except UserError as exc:
-        st.error(str(exc))
+        st.error(markdown_text(str(exc)))
         return None
     if not unusable_notices(export, needs):
         return None

@@ -18,6 +18,8 @@ from typing import Literal
 
 import polars as pl
 
+from dashboard.core import suppression
+from dashboard.core.escape import spreadsheet_frame
 from dashboard.core.settings import DEFAULTS
 from dashboard.core.strings import t
 
@@ -77,61 +79,6 @@ def protected_columns(df: pl.DataFrame) -> list[str]:
 
 # --- protect -------------------------------------------------------------------------------------
 
-Cell = tuple[str, int]  # (column, row position)
-
-
-@dataclass(frozen=True)
-class _Relation:
-    """total = sum(parts): a shown total and all but one shown part give the last part away."""
-
-    total: Cell
-    parts: tuple[Cell, ...]
-
-
-def _complement(rate: str) -> str:
-    return f"{rate}__complement"
-
-
-def _count_columns(
-    counts: Sequence[str],
-    rates: Mapping[str, tuple[str, str]],
-    parts: Mapping[str, Sequence[str]],
-) -> list[str]:
-    """Every column holding counts, in first-mention order: a rate's numerator and denominator and
-    a relation's cells are counts whether or not the caller listed them."""
-    named = [*counts]
-    for num, den in rates.values():
-        named += [num, den]
-    for total, members in parts.items():
-        named += [total, *members]
-    return list(dict.fromkeys(named))
-
-
-def _relations(
-    count_cols: Sequence[str],
-    rates: Mapping[str, tuple[str, str]],
-    parts: Mapping[str, Sequence[str]],
-    total_row: int | None,
-    n_rows: int,
-) -> list[_Relation]:
-    """Every additive relation a reader could subtract along, in a fixed order."""
-    relations = [
-        _Relation((total, r), tuple((p, r) for p in members))
-        for r in range(n_rows)
-        for total, members in parts.items()
-    ]
-    relations += [
-        _Relation((den, r), ((num, r), (_complement(rate), r)))
-        for r in range(n_rows)
-        for rate, (num, den) in rates.items()
-    ]
-    if total_row is not None:
-        others = tuple(r for r in range(n_rows) if r != total_row)
-        relations += [
-            _Relation((col, total_row), tuple((col, r) for r in others)) for col in count_cols
-        ]
-    return relations
-
 
 def _total_row(df: pl.DataFrame, total_flag: str | None) -> int | None:
     if total_flag is None:
@@ -140,45 +87,6 @@ def _total_row(df: pl.DataFrame, total_flag: str | None) -> int | None:
     if len(rows) != 1:
         raise ValueError(f"{total_flag!r} must mark exactly one total row, not {len(rows)}")
     return rows[0]
-
-
-def _suppression(
-    values: Mapping[str, list],
-    relations: Sequence[_Relation],
-    policy: Policy,
-) -> set[Cell]:
-    """Primary cells, then secondary cells until no relation has exactly one suppressed cell.
-
-    The cell added to a relation with one suppressed cell is its smallest shown cell, preferring a
-    part to the total and a non-zero cell to a zero (hiding a 0 beside a 3 tells the reader the pair
-    sums to 3, which protects little); ties go to the earlier column, then the earlier row.
-    A NULL cell is never suppressed and does not count as hidden, which errs on the safe side.
-    """
-    suppressed = {
-        (c, r) for c, col in values.items() for r, v in enumerate(col) if policy.is_small(v)
-    }
-    order = {c: i for i, c in enumerate(values)}
-
-    def key(cell: Cell, is_total: bool) -> tuple:
-        v = values[cell[0]][cell[1]]
-        return (is_total, v == 0, v, order[cell[0]], cell[1])
-
-    changed = True
-    while changed:
-        changed = False
-        for rel in relations:
-            cells = [(rel.total, True), *((p, False) for p in rel.parts)]
-            if sum(c in suppressed for c, _ in cells) != 1:
-                continue
-            shown = [
-                (c, is_total)
-                for c, is_total in cells
-                if c not in suppressed and values[c[0]][c[1]] is not None
-            ]
-            if shown:
-                suppressed.add(min(shown, key=lambda ct: key(*ct))[0])
-                changed = True
-    return suppressed
 
 
 def _with_flags(df: pl.DataFrame, flags: Mapping[str, list[bool]]) -> pl.DataFrame:
@@ -217,50 +125,63 @@ def protect(
     counts: Sequence[str],
     rates: Mapping[str, tuple[str, str]] | None = None,
     parts: Mapping[str, Sequence[str]] | None = None,
+    remainders: Mapping[str, Sequence[str]] | None = None,
     total_flag: str | None = None,
 ) -> pl.DataFrame:
     """The frame as `policy`'s audience may see it, with a `<col>__suppressed` flag per count and
     rate column (a NULL with a false flag is a true gap, not a hidden figure).
 
     `rates` maps a rate column to its (numerator, denominator) columns; `parts` maps a row-wise total
-    column to the columns that add up to it; `total_flag` names a boolean column marking the one row
-    whose counts are the sum of the other rows'.
+    column to the columns that add up to it; `remainders` maps a row-wise total to shown parts that
+    leave an unshown one (denominator → met, partly met: not met is the rest, and a reader can
+    subtract); `total_flag` names a boolean column marking the one row whose counts are the sum of
+    the other rows'.
     """
-    rates = dict(rates or {})
-    parts = dict(parts or {})
-    count_cols = _count_columns(counts, rates, parts)
+    rates, parts, remainders = dict(rates or {}), dict(parts or {}), dict(remainders or {})
+    count_cols = suppression.count_columns(counts, rates, parts, remainders)
     total_row = _total_row(df, total_flag)
     if not policy.controlled:
         return _with_flags(df, {c: [False] * df.height for c in [*count_cols, *rates]})
     if policy.method == "round5":
         return _protect_round5(df, policy, count_cols, rates)
     values = {c: df[c].to_list() for c in count_cols}
-    for rate, (num, den) in rates.items():
-        values[_complement(rate)] = [
-            None if n is None or d is None else d - n
-            for n, d in zip(values[num], values[den], strict=True)
-        ]
-    relations = _relations(count_cols, rates, parts, total_row, df.height)
-    hidden = _suppression(values, relations, policy)
+    values |= suppression.virtual_columns(values, rates, remainders)
+    relations = suppression.relations(count_cols, rates, parts, remainders, total_row, df.height)
+    hidden = suppression.suppressed_cells(values, relations, policy.is_small)
     flags = {c: [(c, r) in hidden for r in range(df.height)] for c in count_cols}
     for rate, (num, den) in rates.items():
         flags[rate] = [a or b for a, b in zip(flags[num], flags[den], strict=True)]
     return _with_flags(df, flags)
 
 
+def shown_count(value: int | None, policy: Policy) -> int | None:
+    """One count outside a table (a data gap, a numerator in a sentence or a JSON field) as the
+    audience may see it: None when small under `suppress`, the nearest multiple of 5 under
+    `round5`; so no single figure escapes the rule for want of a frame."""
+    if value is None or not policy.controlled:
+        return value
+    if policy.method == "round5":
+        return int((value + ROUNDING_BASE // 2) // ROUNDING_BASE * ROUNDING_BASE)
+    return None if policy.is_small(value) else value
+
+
 # --- charts --------------------------------------------------------------------------------------
 
 
-def _series_safe(df: pl.DataFrame, policy: Policy, denominator: str, numerator: str | None) -> bool:
+def _series_safe(
+    df: pl.DataFrame, policy: Policy, denominator: str, numerator: str | Sequence[str] | None
+) -> bool:
     dens = df[denominator].to_list()
     if any(d is None or d < policy.threshold for d in dens):
         return False
-    if numerator is None:
+    names = [numerator] if isinstance(numerator, str) else list(numerator or [])
+    if not names:
         return True
-    nums = df[numerator].to_list()
-    return not any(
-        policy.is_small(n) or policy.is_small(d - n) for n, d in zip(nums, dens, strict=True)
-    )
+    for row, d in zip(df.select(names).iter_rows(), dens, strict=True):
+        differences = [d - n for n in row] + ([d - sum(row)] if len(row) > 1 else [])
+        if any(policy.is_small(v) for v in [*row, *differences]):
+            return False
+    return True
 
 
 def series_grain(
@@ -269,14 +190,15 @@ def series_grain(
     policy: Policy,
     *,
     denominator: str,
-    numerator: str | None = None,
+    numerator: str | Sequence[str] | None = None,
 ) -> tuple[Grain, pl.DataFrame | None, str | None]:
     """The grain to draw a rate series at, the frame to draw, and a note saying why if coarser.
 
     A series with any point under the threshold is drawn whole at quarters, and not at all if
     quarters fail too: hiding single points would leave gaps SPC would misread. Give `numerator`
     when the chart (or its tooltip) lets the counts be read, so a small numerator or complement
-    also counts as unsafe. A NULL denominator is a point with nothing behind it, so unsafe.
+    also counts as unsafe; give several (met, partly met) when the page shows each over the same
+    denominator, so what they leave (not met) counts too. A NULL denominator is a point with nothing behind it, so unsafe.
     """
     if not policy.controlled or _series_safe(monthly, policy, denominator, numerator):
         return "month", monthly, None
@@ -359,8 +281,9 @@ def to_records(df: pl.DataFrame) -> list[dict]:
 
 
 def to_csv_bytes(df: pl.DataFrame) -> bytes:
-    """CSV with `*` in suppressed cells and an empty cell for a true gap; flag columns dropped."""
-    out = df.with_columns(
+    """CSV with `*` in suppressed cells and an empty cell for a true gap; flag columns dropped;
+    text that a spreadsheet would run as a formula (`=HYPERLINK(…)`) prefixed with `'`."""
+    out = spreadsheet_frame(df).with_columns(
         pl.when(pl.col(flag(c)))
         .then(pl.lit(FILE_SYMBOL))
         .otherwise(pl.col(c).cast(pl.String))

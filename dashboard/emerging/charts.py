@@ -12,6 +12,7 @@ import polars as pl
 import pydeck as pdk
 
 from dashboard.core import geometry, palette
+from dashboard.core.basemap import deck_basemap
 from dashboard.core.periods import Period
 from dashboard.core.strings import t
 from dashboard.emerging.stats import cell_spc
@@ -80,7 +81,6 @@ def map_deck(area_rows: pl.DataFrame, basemap_url: str | None) -> pdk.Deck:
     return pdk.Deck(
         layers=layers,
         initial_view_state=view,
-        map_style=basemap_url,
-        map_provider="carto" if basemap_url else None,
+        **deck_basemap(basemap_url),
         tooltip={"text": "{tooltip}"},
     )

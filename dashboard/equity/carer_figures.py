@@ -54,6 +54,7 @@ def domain_table(domains: pl.DataFrame, policy: Policy) -> pl.DataFrame:
         counts=COUNTS,
         rates={**interval_rates("rate", "met", "denominator"),
                "partly_met_rate": ("partly_met", "denominator"), "coverage": ("reviewed", "due")},
+        remainders={"denominator": ["met", "partly_met"]},  # not met = denominator − both
         total_flag="is_total",
     )  # fmt: skip
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from dashboard.core.disclosure import Policy, protect, to_records
+from dashboard.core.disclosure import Policy, protect, shown_count, to_records
 from dashboard.core.page import NO_FILTERS, Filters
 from dashboard.core.periods import Period, as_at_or_end
 from dashboard.core.settings import DEFAULTS
@@ -70,6 +70,9 @@ def _distance_json(distance: pl.DataFrame, policy: Policy) -> dict:
         pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
         for c in ("outcomes", "mean")
     )
+    rows = rows.with_columns(  # round5 rounds the count; the mean rests on the exact count
+        pl.col("outcomes").map_elements(lambda n: shown_count(n, policy), return_dtype=pl.Int64)
+    )
     total = rows.filter(pl.col("is_total")).to_dicts()
     tools = rows.filter(~pl.col("is_total")).to_dicts()
     top = _record(total[0], ("outcomes", "mean")) if total else {"outcomes": 0, "mean": None}
@@ -98,6 +101,19 @@ def _hidden_if_small(row: dict, column: str, smallest: str, policy: Policy) -> N
         row["suppressed"] = True
 
 
+def _shown_counts(row: dict, policy: Policy) -> None:
+    """Counts a table does not hold as a board may see them: the data gap (plans whose figures are
+    missing) hidden when small or rounded, and under round5 the numerator and denominator rounded
+    (the rate stays worked out from the exact counts, as in every protected table)."""
+    gap = row.get("data_gap")
+    row["data_gap"] = shown_count(gap, policy)
+    if gap is not None and row["data_gap"] is None:
+        row["suppressed"] = True
+    if policy.controlled and policy.method == "round5" and row["id"] not in SPEND_IDS:
+        for c in ("numerator", "denominator"):
+            row[c] = shown_count(row[c], policy)
+
+
 def indicator_json(table: pl.DataFrame, attainment_protected: pl.DataFrame, policy: Policy) -> list:
     """Indicator rows; counts as integers; board suppression of every count-based figure."""
     flags = {r["grp"]: r for r in attainment_protected.to_dicts() if not r["is_total"]}
@@ -123,6 +139,7 @@ def indicator_json(table: pl.DataFrame, attainment_protected: pl.DataFrame, poli
                 row["suppressed"] = True
         if row["value"] is None:
             row["gap"] = None
+        _shown_counts(row, policy)
         _hidden_if_small(row, "year_earlier", "year_earlier_smallest_count", policy)
         _hidden_if_small(row, "peer_average", "peer_smallest_count", policy)
         record = {k: row[k] for k in INDICATOR_KEYS}

@@ -60,10 +60,15 @@ def _trend(
     target: float | None,
     settings: Settings,
     policy: Policy,
+    shown_with: tuple[str, ...] = (),
 ) -> tuple[TrendChart, pl.DataFrame | None]:
-    """One rate's SPC chart at the finest grain disclosure allows, and its protected table."""
+    """One rate's SPC chart at the finest grain disclosure allows, and its protected table.
+
+    `shown_with` names numerators another chart on the page shows over the same denominator at a
+    grain at least as fine (met beside partly met): what they leave together (not met) must not
+    be small either, so this chart steps to a coarser grain when it would be."""
     grain, frame, note = series_grain(
-        monthly, quarterly, policy, denominator="denominator", numerator=numerator
+        monthly, quarterly, policy, denominator="denominator", numerator=(numerator, *shown_with)
     )
     if frame is None or frame.is_empty():
         name = t(f"outcome_pages.measure_{measure}")
@@ -141,7 +146,7 @@ def build(
                                    target=settings.targets.get(OVERALL_TARGET_KEY), **common)  # fmt: skip
     page.partly_met_rate, partly_table = _trend(monthly, quarterly, measure="partly_met_rate",
                                                 numerator="partly_met", direction="neutral",
-                                                target=None, **common)  # fmt: skip
+                                                target=None, shown_with=("met",), **common)  # fmt: skip
     for measure, table in (("rate", rate_table), ("partly_met_rate", partly_table)):
         if table is not None:
             page.tables[measure] = table

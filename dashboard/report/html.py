@@ -24,10 +24,22 @@ from dashboard.spc.icons import svg
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "board_pack.html.j2"
 CHROMIUM = "/usr/bin/chromium"
-# Without the background-networking flags Chromium keeps trying the internet (tests/browser.py).
+# The pack is printed from a document held in memory, so Chromium needs no network at all; left to
+# itself it still calls Google (component updates at update.googleapis.com, the signed-in accounts
+# at accounts.google.com, the network time at clients2.google.com). The flags stop what they can;
+# the resolver rule and a proxy at a closed loopback port stop the rest before it leaves the
+# machine (tests/test_hostile_output.py reads Chromium's network log).
 CHROMIUM_ARGS = (
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-extensions", "--disable-component-extensions-with-background-pages",
+    "--disable-default-apps", "--disable-domain-reliability", "--disable-breakpad",
+    "--disable-client-side-phishing-detection", "--no-default-browser-check", "--no-pings",
+    "--metrics-recording-only", "--allow-browser-signin=false",
+    "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,"
+    "CertificateTransparencyComponentUpdater,NetworkTimeServiceQuerying",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+    "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
 )  # fmt: skip
 PAPER = "A4"
 MARGIN = {"top": "20mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}

@@ -133,6 +133,7 @@ def protect_units(
             "partly_met_rate": ("partly_met", "denominator"),
             "review_coverage": ("reviewed", "due"),
         },
+        remainders={"denominator": ["met", "partly_met"]},  # not met = denominator − both
     )  # hours stay exact decimals, so screens and workbooks show them as hours, not percentages
     if by != "provider" or not policy.controlled or policy.name_providers:
         return out

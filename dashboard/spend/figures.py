@@ -93,12 +93,15 @@ def protect_amounts(
     shares: Mapping[str, Sequence[str]] | None = None,
     rates: Mapping[str, tuple[str, str]] | None = None,
     total_flag: str | None = None,
+    remainders: Mapping[str, Sequence[str]] | None = None,
 ) -> pl.DataFrame:
     """`disclosure.protect` for counts and rates, then each amount (money, hours) and share (a
     ratio of amounts) hidden wherever a people count it rests on is hidden or small (so rounding
     to base 5 hides it too). Amounts become exact decimals; shares stay fractions."""
     amounts, shares = dict(amounts or {}), dict(shares or {})
-    out = disclosure.protect(df, policy, counts=counts, rates=rates, total_flag=total_flag)
+    out = disclosure.protect(
+        df, policy, counts=counts, rates=rates, total_flag=total_flag, remainders=remainders
+    )
 
     def hidden(people: Sequence[str]) -> pl.Expr:
         small = [pl.lit(df[p].is_between(1, policy.threshold - 1)) for p in people]

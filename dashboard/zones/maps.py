@@ -17,6 +17,7 @@ import pydeck as pdk
 import shapely
 
 from dashboard.core import disclosure, geometry, palette
+from dashboard.core.basemap import deck_basemap
 from dashboard.core.disclosure import Policy
 from dashboard.core.strings import t
 from dashboard.zones.views import OptionView, with_flags
@@ -176,8 +177,7 @@ def map_deck(
         initial_view_state=_view_state(
             areas["centroid_lat"].to_numpy(), areas["centroid_lon"].to_numpy()
         ),
-        map_style=basemap_url,
-        map_provider="maplibre" if basemap_url else None,
+        **deck_basemap(basemap_url),
         tooltip={"text": "{tooltip}"},
     )
 
