@@ -114,8 +114,14 @@ def rate_test(
         rate_ratio=recent / before * scale if before else None,
         ci_low=p_low / (1 - p_low) * scale,
         ci_high=p_high / (1 - p_high) * scale if p_high < 1 else None,
-        p_value=float(binom.sf(recent - 1, n, p0)),
+        p_value=float(one_sided_p(recent, n, p0)),
     )
+
+
+def one_sided_p(recent, n, p0):  # noqa: ANN001, ANN201 (numbers or numpy arrays alike)
+    """P(X ≥ recent), X ~ Binomial(n, p0): the chance of a count at least this high in the latest
+    four quarters had nothing changed. Takes numbers or numpy arrays (the power simulation)."""
+    return binom.sf(np.asarray(recent) - 1, n, p0)
 
 
 def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
