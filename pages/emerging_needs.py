@@ -36,4 +36,10 @@ if opened is not None:
         st.caption(markdown_text(detail.map_alt))
         areas = page.tables["areas"].filter(pl.col("signal") == chosen)
         render.table(areas.drop("signal"), policy, key="emerging-areas")
+    st.subheader(t("emerging.watch_heading"))
+    st.caption(page.watch_note)
+    for sentence in page.watch:
+        st.markdown(f"- {sentence}")
+    if page.watch:
+        render.table(page.tables["watch"], policy, key="emerging-watch")
     render.workbook_button(page, policy)

@@ -149,12 +149,16 @@ def test_a_clear_step_is_flagged_with_the_right_ratio_and_interval():
     assert s["q_value"] == pytest.approx(0.0030120, abs=1e-6)
     # the baseline has no variation (limits on the centre, 5), so 10 is outside them: SPC too
     assert s["reason"] == "rate_test+spc"
-    # dementia is per 1,000 aged 65+: Glen has 500, so 10 a quarter = 20.0 and 5 = 10.0
+    # dementia is per 1,000 aged 65+: Glen has 500, so 40 a year = 80.0 and 20 a year = 40.0
     assert (s["recent_per_1000"], s["before_per_1000"], s["base"]) == (
-        20.0,
-        10.0,
+        80.0,
+        40.0,
         "population_65plus",
     )
+    # a year: 40 now against 40 ÷ 8 quarters × 4 = 20 before; 20 expected had nothing changed
+    assert (s["before_per_year"], s["expected"]) == (20.0, 20.0)
+    # the export holds nothing before the twelve quarters, so the history is the eight
+    assert (s["first_q"], s["before_quarters"]) == (12, 8)
     assert s["areas"] == ["G1"]
     flat = found.cells.filter(pl.col("grp") == "elderly_frail").row(0, named=True)
     assert flat["p_value"] == pytest.approx(0.548411, abs=1e-6)
@@ -209,7 +213,7 @@ def test_over_many_unchanged_cells_false_alarms_stay_under_the_rate(mean):
     counts, areas = null_counts(500, mean, seed=20260331)
     cell_frame = stats.cells(counts, areas)
     rises = stats.area_rises(counts, cell_frame)
-    judged, flagged = signals.find_signals(cell_frame, rises, **STRICT)
+    judged, flagged, _ = signals.find_signals(cell_frame, rises, **STRICT)
     assert judged.height == 500
     assert flagged.height / 500 <= DEFAULTS.emerging_fdr
     assert flagged.filter(pl.col("reason") != "spc").height <= 1  # BH: almost never any
@@ -275,8 +279,13 @@ def test_areas_are_those_whose_recent_count_rose_by_contribution():
          "area_code": ["G1", "G1", "G2", "G2", "G3"], "q": [0, 8, 0, 8, 8], "n": [4, 6, 2, 2, 3]},
         schema_overrides={"q": pl.Int32},
     )  # fmt: skip
+    # other plans in every quarter, so the measure's history holds all eight quarters before
+    counts = pl.concat([counts, counts.head(1).with_columns(grp=pl.lit("other"))
+                        .join(pl.DataFrame({"q": range(12)}, schema={"q": pl.Int32}), how="cross")
+                        .drop("q").rename({"q_right": "q"})], how="diagonal_relaxed")  # fmt: skip
     areas = pl.DataFrame({"locality": ["Glen"], "population": [100], "population_65plus": [10]})
-    rises = stats.area_rises(counts, stats.cells(counts, areas)).sort("area_code")
+    rises = stats.area_rises(counts, stats.cells(counts, areas)).filter(pl.col("grp") == "autism")
+    rises = rises.sort("area_code")
     # expected recent = before × 4/8: G1 6 − 2 = 4, G2 2 − 1 = 1, G3 3 − 0 = 3
     assert rises["excess"].to_list() == [4.0, 1.0, 3.0]
 
@@ -307,7 +316,8 @@ def test_json_follows_cli_md_sorted_by_the_low_end_of_the_interval():
 
 
 def test_a_board_sees_small_counts_as_null_and_suppressed():
-    rows = Rows().plans("G1", "autism", [0] * 8 + [1] * 4)  # recent 4, before 0: p = 1/81
+    # recent 4, before 0: p = 1/81 (other plans in every quarter keep the eight quarters before)
+    rows = Rows().plans("G1", "autism", [0] * 8 + [1] * 4).plans("T1", "other", [1] * 12)
     out = signals.emerging_json(
         db_from_rows(rows.data), partnership="Home", as_at=AS_AT, policy=Policy("board"), **STRICT
     )
@@ -345,8 +355,8 @@ def test_page_runs_and_shows_the_library_figures(app_env, tmp_path):
     assert list(shown["recent"]) == ["40"]
     sentence = page.tables["signals"]["sentence"][0]
     assert sentence == (
-        "New dementia plans in Glen have run at 2.0 times the rate of the two years before "
-        "(95% interval 1.3 to 3.2)."
+        "New dementia plans in Glen: 40 in the latest year, where 20 were expected had the rate "
+        "of the years before carried on; 2.0 times the earlier rate (95% interval 1.3 to 3.2)."
     )
     assert any(markdown_text(sentence) in m.value for m in app.markdown)
 

@@ -169,6 +169,11 @@ class Settings:
         "An SPC special cause only counts on a cell averaging at least this many events a quarter before.",
         default=5.0,
     )
+    emerging_history_quarters: int = _s(
+        "emerging.history_quarters",
+        "Most quarters before the latest four that a rise is judged against (all the export holds, up to this).",
+        default=20,
+    )
     # the machine
     warm_pages: bool = _s(
         "app.warm_pages",
@@ -212,6 +217,7 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "emerging_fdr": (0.001, 0.5),
     "emerging_min_ratio": (1, 100),
     "emerging_spc_min_mean": (0, 1_000_000),
+    "emerging_history_quarters": (4, 40),
     "duckdb_threads": (1, 256),
 }
 # DuckDB's memory sizes: a number and a unit, at least 100 MB.

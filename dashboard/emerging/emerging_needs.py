@@ -22,8 +22,15 @@ from dashboard.core.periods import Period
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
 from dashboard.emerging.charts import map_deck, trend_figure, y_title
-from dashboard.emerging.signals import Emerging, Thresholds, emerging, protect_signals
-from dashboard.emerging.stats import BEFORE_QUARTERS, KEYS, MEASURES, SHARE_MEASURE
+from dashboard.emerging.signals import (
+    WATCH_MAX,
+    Emerging,
+    Thresholds,
+    emerging,
+    history_range,
+    protect_signals,
+)
+from dashboard.emerging.stats import KEYS, MEASURES, RECENT_QUARTERS, SHARE_MEASURE
 from dashboard.extract.export import Export
 
 # Which table each measure counts, so a page leaves out one the export lacks.
@@ -46,20 +53,31 @@ def signal_label(measure: str, locality: str, group: str) -> str:
 
 
 def signal_sentence(row: dict) -> str:
-    """The planner's sentence for one protected signal row."""
+    """The planner's sentence for one protected signal row: counts a year against the years before,
+    the count expected had nothing changed, the ratio and its interval."""
     names = {"group": code_label(row["grp"]), "locality": row["locality"]}
     measure = row["measure"]
     if row["rate_ratio"] is None and row["ci_low"] is None:
         return t(f"emerging.hidden_{measure}", **names)
     if row["rate_ratio"] is None:
-        return t(f"emerging.from_none_{measure}", low=row["ci_low"], **names)
+        return t(f"emerging.from_none_{measure}", low=row["ci_low"], recent=row["recent"], **names)
     return t(
         f"emerging.sentence_{measure}",
         ratio=row["rate_ratio"],
         low=row["ci_low"],
         high=t("emerging.no_upper") if row["ci_high"] is None else f"{row['ci_high']:.1f}",
+        recent=row["recent"],
+        before_year=row["before_per_year"],
+        expected=row["expected"],
         **names,
     )
+
+
+def watch_sentence(row: dict) -> str:
+    """A watch-list cell in words: its signal sentence, then that it is not yet conclusive."""
+    if row["p_value"] is None:  # hidden with its counts
+        return t("emerging.watch_hidden", sentence=signal_sentence(row))
+    return t("emerging.watch_sentence", sentence=signal_sentence(row), p=row["p_value"])
 
 
 @dataclass(frozen=True)
@@ -82,6 +100,8 @@ class EmergingPage(PageData):
     """The signals the view shows, each with what the page draws for it (all protected)."""
 
     signals: list[SignalDetail] = field(default_factory=list)
+    watch: list[str] = field(default_factory=list)  # the watch list in words, strongest first
+    watch_note: str = ""  # what the watch list is, or that it is empty
 
 
 def page_as_at(period_end: date, extract: date) -> date:
@@ -145,7 +165,7 @@ def _detail(
     """One signal's detail, its area rows and (when safe to show) its quarterly series rows."""
     cell = found.cells.join(pl.DataFrame({k: [row[k]] for k in KEYS}), on=KEYS).row(0, named=True)
     cell["signal"] = row["signal"]
-    q = found.quarters
+    q = found.quarters[cell["first_q"] :]
     label = signal_label(row["measure"], row["locality"], row["grp"])
     sentence = signal_sentence(row)
     small = policy.controlled and any(policy.is_small(n) for n in cell["counts"])
@@ -157,7 +177,7 @@ def _detail(
         reason=t(f"emerging.reason_{row['reason'].replace('+', '_')}"),
         figure=figure,
         alt=t("emerging.trend_alt", label=label, first=q[0].label, last=q[-1].label,
-              unit=y_title(row["base"])),
+              before=len(q) - RECENT_QUARTERS, unit=y_title(row["base"])),
         note=t("disclosure.series_hidden", threshold=policy.threshold) if small else None,
         deck=map_deck(areas.filter(~pl.col("is_total")), basemap_url),
         map_alt=t("emerging.map_alt", locality=row["locality"],
@@ -167,16 +187,18 @@ def _detail(
     return detail, areas, trend
 
 
-def _signals_table(protected: pl.DataFrame, details: list[SignalDetail]) -> pl.DataFrame:
-    """The ranked signals as a page table: words for codes, areas as text, the sentence."""
+def _signals_table(
+    protected: pl.DataFrame, reasons: list[str | None], sentences: list[str]
+) -> pl.DataFrame:
+    """Ranked cells as a page table: words for codes, areas as text, the reason and sentence."""
     words = {m: t(f"emerging.measure_{m}") for m in MEASURES}
     return (
         protected.with_columns(
             pl.col("grp").str.replace_all("_", " "),
             pl.col("measure").replace_strict(words),
             pl.col("areas").list.join(", "),
-            reason=pl.Series([d.reason for d in details], dtype=pl.String),
-            sentence=pl.Series([d.sentence for d in details], dtype=pl.String),
+            reason=pl.Series(reasons, dtype=pl.String),
+            sentence=pl.Series(sentences, dtype=pl.String),
         )
         .rename({"grp": "group"})
         .drop("signal")
@@ -193,15 +215,17 @@ def build(export: Export, settings: Settings, view: View) -> EmergingPage:
         thresholds=Thresholds.of(settings), measures=measures,
     )  # fmt: skip
     q = found.quarters
+    first, last, n_before = history_range(found)
     page = EmergingPage("emerging-needs", view)
     page.sentences.append(
-        t("emerging.window", as_at=as_at.isoformat(), recent_first=q[BEFORE_QUARTERS].label,
-          recent_last=q[-1].label, before_first=q[0].label,
-          before_last=q[BEFORE_QUARTERS - 1].label)
+        t("emerging.window", as_at=as_at.isoformat(), recent_first=q[-RECENT_QUARTERS].label,
+          recent_last=q[-1].label, before_first=first.label, before_last=last.label,
+          before=n_before)
     )  # fmt: skip
     page.sentences.append(
         t("emerging.method", min_ratio=settings.emerging_min_ratio, fdr=settings.emerging_fdr,
-          cells=found.cells["p_value"].drop_nulls().len())
+          cells=found.cells["p_value"].drop_nulls().len(),
+          family=int(found.cells["in_family"].sum()))
     )  # fmt: skip
     if "unmet_requests" not in measures:
         page.sentences.append(t("emerging.no_requests"))
@@ -218,7 +242,18 @@ def build(export: Export, settings: Settings, view: View) -> EmergingPage:
         )
     ]
     details = [d for d, _, _ in parts]
-    page.tables["signals"] = _signals_table(protected, details)
+    page.tables["signals"] = _signals_table(
+        protected, [d.reason for d in details], [d.sentence for d in details]
+    )
+    watch = protect_signals(_shown(found.watch, view.filters), policy)
+    page.watch = [watch_sentence(row) for row in watch.iter_rows(named=True)]
+    page.tables["watch"] = _signals_table(watch, [None] * watch.height, page.watch)
+    ratio = settings.emerging_min_ratio
+    page.watch_note = (
+        t("emerging.watch_intro", min_ratio=ratio, n=WATCH_MAX)
+        if page.watch
+        else t("emerging.watch_none", min_ratio=ratio)
+    )
     area_cols = [*AREA_SCHEMA, disclosure.flag("recent"), disclosure.flag("before")]
     page.tables["areas"] = pl.concat(
         [disclosure.protect(pl.DataFrame(schema=AREA_SCHEMA), policy, counts=["recent", "before"])]

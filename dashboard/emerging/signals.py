@@ -3,10 +3,12 @@ judged as one family, ranked, and put through disclosure control for the page an
 emerging` (cli.md's JSON).
 
 metrics.md ("Emerging needs") asks for signals that come early without false alarms. Every cell
-(locality × client group; locality × domain for outcomes set) is judged over the twelve financial
-quarters before the as-at date in two ways: an exact rate test of the latest four quarters against
-the eight before, with Benjamini–Hochberg across all the cells, and the SPC special-cause rules on
-its quarterly series (`stats`). Why these choices: docs/emerging.md.
+(locality × client group; locality × domain for outcomes set) is judged over the latest four
+financial quarters before the as-at date and all the history the export holds before them (up to
+`emerging.history_quarters`) in two ways: an exact rate test of the latest four quarters against the
+history, with Benjamini–Hochberg across the cells Tarone's filter keeps, and the SPC special-cause
+rules on its quarterly series (`stats`). The rising cells that do not pass are the watch list. Why
+these choices: docs/emerging.md.
 """
 
 from __future__ import annotations
@@ -23,23 +25,26 @@ from dashboard.core.disclosure import Policy
 from dashboard.core.periods import Period
 from dashboard.core.settings import DEFAULTS, Settings
 from dashboard.emerging.stats import (
-    BEFORE_QUARTERS,
     KEYS,
     MEASURES,
     PER,
+    PER_YEAR,
+    RECENT_QUARTERS,
     SHARE_MEASURE,
     area_rises,
-    benjamini_hochberg,
     cell_spc,
     cells,
+    discrete_bh,
     quarter_window,
     rate_test,
+    smallest_p_value,
     spc_rise,
 )
 
 # Figures worked out from a signal's counts: hidden with them, as they would give them away.
-DERIVED = ("rate_ratio", "ci_low", "ci_high", "recent_per_1000", "before_per_1000", "p_value",
-           "q_value")  # fmt: skip
+DERIVED = ("rate_ratio", "ci_low", "ci_high", "recent_per_1000", "before_per_1000",
+           "before_per_year", "expected", "p_value", "q_value")  # fmt: skip
+WATCH_MAX = 10  # cli.md: the watch list holds at most ten cells
 
 
 @dataclass(frozen=True)
@@ -53,11 +58,13 @@ class Thresholds:
     trend_len: int = DEFAULTS.spc_trend_len
     run_len: int = DEFAULTS.spc_run_len
     spc_min_mean: float = DEFAULTS.emerging_spc_min_mean
+    history: int = DEFAULTS.emerging_history_quarters
 
     @classmethod
     def of(cls, settings: Settings) -> Thresholds:
         return cls(settings.emerging_fdr, settings.emerging_min_ratio, settings.spc_trend_len,
-                   settings.spc_run_len, settings.emerging_spc_min_mean)  # fmt: skip
+                   settings.spc_run_len, settings.emerging_spc_min_mean,
+                   settings.emerging_history_quarters)  # fmt: skip
 
 
 def area_table(con: duckdb.DuckDBPyConnection, partnership: str) -> pl.DataFrame:
@@ -90,11 +97,12 @@ class Emerging:
     quarters: tuple[Period, ...]
     cells: pl.DataFrame  # every cell, with its test and SPC figures
     signals: pl.DataFrame  # the emerging ones, ranked
+    watch: pl.DataFrame  # rising but not conclusive, smallest p-value first
     areas: pl.DataFrame  # every area of the partnership
     area_counts: pl.DataFrame  # measure, locality, grp, area_code, recent, before, excess
 
 
-def _judge(cell_frame: pl.DataFrame, trend_len: int, run_len: int) -> pl.DataFrame:
+def _judge(cell_frame: pl.DataFrame, fdr: float, trend_len: int, run_len: int) -> pl.DataFrame:
     rows = []
     for cell in cell_frame.iter_rows(named=True):
         test = rate_test(
@@ -106,16 +114,56 @@ def _judge(cell_frame: pl.DataFrame, trend_len: int, run_len: int) -> pl.DataFra
                 "ci_low": test.ci_low if test else None,
                 "ci_high": test.ci_high if test else None,
                 "p_value": test.p_value if test else None,
+                "smallest_p": smallest_p_value(
+                    cell["recent"] + cell["before"],
+                    cell["exposure_recent"] / (cell["exposure_recent"] + cell["exposure_before"]),
+                )
+                if test
+                else None,
                 "spc_rise": spc_rise(cell_spc(cell["rates"], trend_len, run_len)),
             }
         )
     schema = {"rate_ratio": pl.Float64, "ci_low": pl.Float64, "ci_high": pl.Float64,
-              "p_value": pl.Float64, "spc_rise": pl.Boolean}  # fmt: skip
+              "p_value": pl.Float64, "smallest_p": pl.Float64, "spc_rise": pl.Boolean}  # fmt: skip
     judged = cell_frame.hstack(pl.DataFrame(rows, schema=schema))
-    tested = judged["p_value"].drop_nulls().to_list()
-    adjusted = iter(benjamini_hochberg(tested))
+    tested = judged.filter(pl.col("p_value").is_not_null())
+    adjusted = iter(discrete_bh(tested["p_value"].to_list(), tested["smallest_p"].to_list(), fdr))
     q_values = [None if p is None else next(adjusted) for p in judged["p_value"].to_list()]
-    return judged.with_columns(pl.Series("q_value", q_values, dtype=pl.Float64))
+    return judged.with_columns(
+        pl.Series("q_value", q_values, dtype=pl.Float64),
+        in_family=pl.Series([q is not None for q in q_values], dtype=pl.Boolean),
+    )
+
+
+def _rising(min_ratio: float) -> pl.Expr:
+    """Tested, and a rate ratio of at least the minimum (an infinite one counts)."""
+    return pl.col("p_value").is_not_null() & (
+        pl.col("rate_ratio").is_null() | (pl.col("rate_ratio") >= min_ratio)
+    )
+
+
+def _dressed(frame: pl.DataFrame, area_counts: pl.DataFrame) -> pl.DataFrame:
+    """A cell's figures for a reader: rates per 1,000 a year (a share per 1,000 for outcomes set),
+    events a year before, the count expected in the latest four quarters had nothing changed, and
+    the areas where the rise is."""
+    rising = (
+        area_counts.filter(pl.col("excess") > 0)
+        .sort(["excess", "area_code"], descending=[True, False])
+        .group_by(KEYS, maintain_order=True)
+        .agg(areas=pl.col("area_code"))
+    )
+    a_year = pl.when(pl.col("measure") == SHARE_MEASURE).then(1).otherwise(PER_YEAR)
+    return (
+        frame.with_columns(
+            recent_per_1000=pl.col("recent") / pl.col("exposure_recent") * PER * a_year,
+            before_per_1000=pl.col("before") / pl.col("exposure_before") * PER * a_year,
+            before_per_year=pl.col("before") / pl.col("before_quarters") * PER_YEAR,
+            expected=pl.col("before") * pl.col("exposure_recent") / pl.col("exposure_before"),
+            signal=pl.concat_str(KEYS, separator="|"),
+        )
+        .join(rising, on=KEYS, how="left")
+        .with_columns(pl.col("areas").fill_null([]))
+    )
 
 
 def _ranked_signals(
@@ -125,18 +173,16 @@ def _ranked_signals(
     min_ratio: float,
     spc_min_mean: float,
 ) -> pl.DataFrame:
-    """Cells that rose by the rate test (BH at `fdr`) or by SPC (an upward special cause on a cell
-    big enough for XmR, borne out by the counts at `fdr` before correction), either way by at
-    least `min_ratio`."""
-    big_enough = pl.col("p_value").is_not_null() & (
-        pl.col("rate_ratio").is_null() | (pl.col("rate_ratio") >= min_ratio)
-    )
-    by_test = big_enough & (pl.col("q_value") <= fdr)
+    """Cells that rose by the rate test (Tarone-filtered BH at `fdr`) or by SPC (an upward special
+    cause on a cell big enough for XmR, borne out by the counts at `fdr` before correction), either
+    way by at least `min_ratio`."""
+    big_enough = _rising(min_ratio)
+    by_test = big_enough & pl.col("q_value").is_not_null() & (pl.col("q_value") <= fdr)
     by_spc = (
         big_enough
         & pl.col("spc_rise")
         & (pl.col("p_value") <= fdr)
-        & (pl.col("before") >= spc_min_mean * BEFORE_QUARTERS)
+        & (pl.col("before") >= spc_min_mean * pl.col("before_quarters"))
     )
     reason = (
         pl.when(by_test & by_spc)
@@ -145,38 +191,36 @@ def _ranked_signals(
         .then(pl.lit("rate_test"))
         .otherwise(pl.lit("spc"))
     )
-    rising = (
-        area_counts.filter(pl.col("excess") > 0)
-        .sort(["excess", "area_code"], descending=[True, False])
-        .group_by(KEYS, maintain_order=True)
-        .agg(areas=pl.col("area_code"))
+    return _dressed(judged.filter(by_test | by_spc).with_columns(reason=reason), area_counts).sort(
+        ["ci_low", "rate_ratio", "measure", "locality", "grp"],
+        descending=[True, True, False, False, False],
+        nulls_last=False,
     )
-    window = pl.col("exposure_recent"), pl.col("exposure_before")
-    return (
-        judged.filter(by_test | by_spc)
-        .with_columns(
-            reason=reason,
-            recent_per_1000=pl.col("recent") / window[0] * PER,
-            before_per_1000=pl.col("before") / window[1] * PER,
-            signal=pl.concat_str(KEYS, separator="|"),
-        )
-        .join(rising, on=KEYS, how="left")
-        .with_columns(pl.col("areas").fill_null([]))
-        .sort(
-            ["ci_low", "rate_ratio", "measure", "locality", "grp"],
-            descending=[True, True, False, False, False],
-            nulls_last=False,
-        )
+
+
+def watch_list(
+    judged: pl.DataFrame, signals: pl.DataFrame, area_counts: pl.DataFrame, min_ratio: float
+) -> pl.DataFrame:
+    """The cells rising by at least `min_ratio` that are not signals: worth watching, not yet
+    conclusive. Smallest one-sided p-value first (the strongest evidence), at most WATCH_MAX."""
+    waiting = (
+        judged.filter(_rising(min_ratio))
+        .join(signals.select(KEYS), on=KEYS, how="anti")
+        .sort(["p_value", "measure", "locality", "grp"])
+        .head(WATCH_MAX)
+        .with_columns(reason=pl.lit(None, dtype=pl.String))
     )
+    return _dressed(waiting, area_counts)
 
 
 def find_signals(
     cell_frame: pl.DataFrame, area_counts: pl.DataFrame, thresholds: Thresholds = Thresholds()
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Every cell with its test and SPC figures, and the emerging ones ranked."""
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Every cell with its test and SPC figures, the emerging ones ranked, and the watch list."""
     th = thresholds
-    judged = _judge(cell_frame, th.trend_len, th.run_len)
-    return judged, _ranked_signals(judged, area_counts, th.fdr, th.min_ratio, th.spc_min_mean)
+    judged = _judge(cell_frame, th.fdr, th.trend_len, th.run_len)
+    signals = _ranked_signals(judged, area_counts, th.fdr, th.min_ratio, th.spc_min_mean)
+    return judged, signals, watch_list(judged, signals, area_counts, th.min_ratio)
 
 
 def emerging(
@@ -189,18 +233,27 @@ def emerging(
 ) -> Emerging:
     """Every cell of the partnership judged as one family, so the false-alarm control does not
     depend on which slice a reader looks at."""
-    quarters = quarter_window(as_at)
+    quarters = quarter_window(as_at, thresholds.history)
     areas = area_table(con, partnership)
     counts = event_counts(con, partnership, quarters, measures)
-    cell_frame = cells(counts, areas)
-    area_counts = area_rises(counts, cell_frame)
-    judged, signals = find_signals(cell_frame, area_counts, thresholds)
-    return Emerging(as_at, quarters, judged, signals, areas, area_counts)
+    cell_frame = cells(counts, areas, len(quarters))
+    area_counts = area_rises(counts, cell_frame, len(quarters))
+    judged, signals, watch = find_signals(cell_frame, area_counts, thresholds)
+    return Emerging(as_at, quarters, judged, signals, watch, areas, area_counts)
+
+
+def history_range(found: Emerging) -> tuple[Period, Period, int]:
+    """The first and last quarter before the latest four that some measure is judged against, and
+    how many quarters that is (each measure's own history starts where the export holds it)."""
+    q = found.quarters
+    first = int(found.cells["first_q"].min()) if found.cells.height else 0  # type: ignore[arg-type]
+    last = len(q) - RECENT_QUARTERS - 1
+    return q[min(first, last)], q[last], max(last + 1 - first, 0)
 
 
 SIGNAL_COLUMNS = ["signal", "locality", "grp", "measure", "rate_ratio", "ci_low", "ci_high",
                   "recent", "before", "reason", "areas", "recent_per_1000", "before_per_1000",
-                  "base", "p_value", "q_value"]  # fmt: skip
+                  "before_per_year", "expected", "base", "p_value", "q_value"]  # fmt: skip
 
 
 def protect_signals(signals: pl.DataFrame, policy: Policy) -> pl.DataFrame:
@@ -238,13 +291,23 @@ def emerging_json(
         con, partnership=partnership, as_at=as_at, thresholds=thresholds, measures=measures
     )
     q = found.quarters
+    first, last, _ = history_range(found)
     return {
         "as_at": as_at.isoformat(),
         "partnership": partnership,
-        "recent": [q[BEFORE_QUARTERS].label, q[-1].label],
-        "before": [q[0].label, q[BEFORE_QUARTERS - 1].label],
+        "recent": [q[-RECENT_QUARTERS].label, q[-1].label],
+        "before": [first.label, last.label],
+        "before_quarters": {
+            m: n
+            for m, n in found.cells.group_by("measure")
+            .agg(pl.col("before_quarters").first())
+            .sort("measure")
+            .iter_rows()
+        },
         "false_discovery_rate": thresholds.fdr,
         "min_rate_ratio": thresholds.min_ratio,
         "cells_tested": found.cells["p_value"].drop_nulls().len(),
+        "cells_in_family": int(found.cells["in_family"].sum()),
         "signals": signal_records(protect_signals(found.signals, policy)),
+        "watch": signal_records(protect_signals(found.watch, policy)),
     }

@@ -1,5 +1,7 @@
-"""The statistics behind emerging needs: the twelve-quarter window, each cell's quarterly counts and
-rates, the exact rate test, Benjamini–Hochberg and the SPC rise (docs/emerging.md says why).
+"""The statistics behind emerging needs: the window (the latest four quarters and all the history the
+export holds before them, up to a setting), each cell's quarterly counts and rates, the exact rate
+test, Benjamini–Hochberg after Tarone's filter for discrete tests, and the SPC rise (docs/emerging.md
+says why).
 
 Frames in, frames or numbers out: no SQL and no disclosure control here, so each test can be
 checked by hand on a few counts.
@@ -11,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import polars as pl
 from scipy.stats import beta, binom, false_discovery_control
 
@@ -23,8 +26,13 @@ MEASURES = ("new_plans", "unmet_requests", "outcomes_set")  # what is counted, c
 SHARE_MEASURE = "outcomes_set"  # a share of all outcomes set, not a rate per head (docs)
 OLDER_GROUPS = ("dementia", "elderly_frail")  # rates per 1,000 aged 65+
 RECENT_QUARTERS = 4
-BEFORE_QUARTERS = 8
+BEFORE_QUARTERS = 8  # the first method's history: quarter_window's default, the power comparison's
 QUARTERS = RECENT_QUARTERS + BEFORE_QUARTERS
+PER_YEAR = 4  # quarters a year: rates and counts a lay reader compares are per year
+# A quarter before the latest four whose measure-wide count is below this share of the latest four's
+# quarterly mean is taken as before the export holds that measure fully (a system that began
+# recording, or an export of survivors): history starts after the last such quarter.
+COVERAGE_SHARE = 0.5
 PER = 1000
 CONFIDENCE = 0.95
 KEYS = ["measure", "locality", "grp"]  # a cell; grp is the client group, or the outcome domain
@@ -35,12 +43,36 @@ def _quarter_starting(start: date) -> Period:
     return quarter(year, (start.month - 4) % 12 // 3 + 1)
 
 
-def quarter_window(as_at: date) -> tuple[Period, ...]:
-    """The twelve financial quarters before the as-at date, oldest first: the last four complete
-    quarters ending on or before it (recent) and the eight before those."""
+def quarter_window(as_at: date, before: int = BEFORE_QUARTERS) -> tuple[Period, ...]:
+    """The financial quarters before the as-at date, oldest first: the last four complete quarters
+    ending on or before it (recent) and the `before` quarters before those."""
     after = as_at + timedelta(days=1)
     stop = date(after.year, (after.month - 1) // 3 * 3 + 1, 1)
-    return tuple(_quarter_starting(add_months(stop, 3 * (k - QUARTERS))) for k in range(QUARTERS))
+    n = RECENT_QUARTERS + before
+    return tuple(_quarter_starting(add_months(stop, 3 * (k - n))) for k in range(n))
+
+
+def history_starts(counts: pl.DataFrame, n_quarters: int = QUARTERS) -> pl.DataFrame:
+    """measure, first_q: the first quarter of each measure's history, after the last quarter before
+    the latest four with no events or fewer than COVERAGE_SHARE × the latest four's quarterly mean
+    (so a measure the export began recording lately is not judged against its empty start)."""
+    by_q = counts.group_by(["measure", "q"]).agg(pl.col("n").sum())
+    quarters = pl.DataFrame({"q": list(range(n_quarters))}, schema={"q": pl.Int32})
+    recent_from = n_quarters - RECENT_QUARTERS
+    grid = (
+        by_q.select("measure")
+        .unique()
+        .join(quarters, how="cross")
+        .join(by_q.with_columns(pl.col("q").cast(pl.Int32)), on=["measure", "q"], how="left")
+        .with_columns(pl.col("n").fill_null(0))
+        .with_columns(mean=pl.col("n").filter(pl.col("q") >= recent_from).mean().over("measure"))
+    )
+    thin = (pl.col("q") < recent_from) & (
+        (pl.col("n") == 0) | (pl.col("n") < COVERAGE_SHARE * pl.col("mean"))
+    )
+    return grid.group_by("measure").agg(
+        first_q=(pl.col("q").filter(thin).max() + 1).fill_null(0).cast(pl.Int32)
+    )
 
 
 # --- the rate test -------------------------------------------------------------------------------
@@ -82,8 +114,14 @@ def rate_test(
         rate_ratio=recent / before * scale if before else None,
         ci_low=p_low / (1 - p_low) * scale,
         ci_high=p_high / (1 - p_high) * scale if p_high < 1 else None,
-        p_value=float(binom.sf(recent - 1, n, p0)),
+        p_value=float(one_sided_p(recent, n, p0)),
     )
+
+
+def one_sided_p(recent, n, p0):  # noqa: ANN001, ANN201 (numbers or numpy arrays alike)
+    """P(X ≥ recent), X ~ Binomial(n, p0): the chance of a count at least this high in the latest
+    four quarters had nothing changed. Takes numbers or numpy arrays (the power simulation)."""
+    return binom.sf(np.asarray(recent) - 1, n, p0)
 
 
 def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
@@ -93,18 +131,48 @@ def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
     return [float(q) for q in false_discovery_control(list(p_values), method="bh")]
 
 
+def smallest_p_value(n: int, p0: float) -> float:
+    """The smallest one-sided p-value a cell of n events can ever reach (all n in the latest four
+    quarters): p0 ** n. The test is discrete, so a cell of one or two events cannot be significant."""
+    return p0**n
+
+
+def tarone_testable(smallest: Sequence[float], fdr: float) -> list[bool]:
+    """Tarone's filter, as Gilbert (2005) uses it before Benjamini–Hochberg: the smallest K with at
+    most K cells able to reach fdr ÷ K; those cells are the family, the rest could never be
+    discoveries and would only dilute it."""
+    if not smallest:
+        return []
+    ordered = np.sort(np.asarray(smallest, dtype=float))
+    ks = np.arange(1, len(ordered) + 1)
+    able = np.searchsorted(ordered, fdr / ks, side="right")
+    k = int(ks[np.argmax(able <= ks)])
+    return [p <= fdr / k for p in smallest]
+
+
+def discrete_bh(
+    p_values: Sequence[float], smallest: Sequence[float], fdr: float
+) -> list[float | None]:
+    """q-values by Benjamini–Hochberg over the cells Tarone's filter keeps at `fdr`; None for the
+    cells it leaves out (they cannot pass at this false discovery rate)."""
+    keep = tarone_testable(smallest, fdr)
+    adjusted = iter(benjamini_hochberg([p for p, k in zip(p_values, keep, strict=True) if k]))
+    return [next(adjusted) if k else None for k in keep]
+
+
 def cell_spc(
     rates: Sequence[float | None],
     trend_len: int = DEFAULTS.spc_trend_len,
     run_len: int = DEFAULTS.spc_run_len,
 ) -> SpcResult | None:
-    """The XmR chart of a cell's quarterly rates, limits from the eight quarters before the latest
-    four, so the latest four are judged against the past; None when a quarter has no rate."""
-    if len(rates) != QUARTERS or any(r is None for r in rates):
+    """The XmR chart of a cell's quarterly rates, limits from the quarters before the latest four,
+    so the latest four are judged against the past; None when a quarter has no rate or there are
+    fewer than two quarters before."""
+    if len(rates) < RECENT_QUARTERS + 2 or any(r is None for r in rates):
         return None
     series = pl.DataFrame({"rate": [float(r) for r in rates]})  # type: ignore[arg-type]
     rules = Rules(trend_len=trend_len, run_len=run_len)
-    return judge(series, "rate", rules, baseline_n=BEFORE_QUARTERS)
+    return judge(series, "rate", rules, baseline_n=len(rates) - RECENT_QUARTERS)
 
 
 def spc_rise(result: SpcResult | None) -> bool:
@@ -112,25 +180,35 @@ def spc_rise(result: SpcResult | None) -> bool:
     the latest four quarters."""
     if result is None:
         return False
-    return "neutral_high" in result.points["variation"].to_list()[BEFORE_QUARTERS:]
+    return "neutral_high" in result.points["variation"].to_list()[-RECENT_QUARTERS:]
 
 
-def _in_recent() -> pl.Expr:
-    return pl.col("q") >= BEFORE_QUARTERS
+def _in_recent(n_quarters: int) -> pl.Expr:
+    return pl.col("q") >= n_quarters - RECENT_QUARTERS
 
 
-def cells(counts: pl.DataFrame, areas: pl.DataFrame) -> pl.DataFrame:
-    """One row per measure × locality × group with any event in the twelve quarters: the
-    quarterly counts and rates per 1,000 (lists, oldest first), the window counts and exposures.
+def _in_history(counts: pl.DataFrame, starts: pl.DataFrame) -> pl.DataFrame:
+    return (
+        counts.join(starts, on="measure").filter(pl.col("q") >= pl.col("first_q")).drop("first_q")
+    )
+
+
+def cells(counts: pl.DataFrame, areas: pl.DataFrame, n_quarters: int = QUARTERS) -> pl.DataFrame:
+    """One row per measure × locality × group with any event in its measure's history
+    (`history_starts`) and the latest four quarters: the quarterly counts and rates per 1,000
+    (lists, oldest first, from the measure's first quarter), the window counts and exposures.
 
     The rate base of a quarter is the locality's population (aged 65+ for the older groups); for
     outcomes set it is all the outcomes set in the locality that quarter (a share per 1,000)."""
-    by_q = counts.group_by([*KEYS, "q"]).agg(pl.col("n").sum())
-    quarters = pl.DataFrame({"q": list(range(QUARTERS))}, schema={"q": by_q.schema["q"]})
+    starts = history_starts(counts, n_quarters)
+    by_q = _in_history(counts, starts).group_by([*KEYS, "q"]).agg(pl.col("n").sum())
+    quarters = pl.DataFrame({"q": list(range(n_quarters))}, schema={"q": by_q.schema["q"]})
     full = (
         by_q.select(KEYS)
         .unique()
         .join(quarters, how="cross")
+        .join(starts, on="measure")
+        .filter(pl.col("q") >= pl.col("first_q"))
         .join(by_q, on=[*KEYS, "q"], how="left")
         .with_columns(pl.col("n").fill_null(0))
     )
@@ -159,11 +237,13 @@ def cells(counts: pl.DataFrame, areas: pl.DataFrame) -> pl.DataFrame:
             pl.when(pl.col("base") > 0).then(pl.col("n") / pl.col("base") * PER).alias("per_1000")
         )
     )
-    recent = _in_recent()
+    recent = _in_recent(n_quarters)
     return (
         full.sort([*KEYS, "q"])
         .group_by(KEYS, maintain_order=True)
         .agg(
+            first_q=pl.col("first_q").first(),
+            before_quarters=(pl.col("q") < n_quarters - RECENT_QUARTERS).sum().cast(pl.Int32),
             counts=pl.col("n"),
             rates=pl.col("per_1000"),
             recent=pl.col("n").filter(recent).sum(),
@@ -181,12 +261,17 @@ def cells(counts: pl.DataFrame, areas: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def area_rises(counts: pl.DataFrame, cell_frame: pl.DataFrame) -> pl.DataFrame:
+def area_rises(
+    counts: pl.DataFrame, cell_frame: pl.DataFrame, n_quarters: int = QUARTERS
+) -> pl.DataFrame:
     """Each area's part in its cell's change: recent − before × exposure_recent ÷ exposure_before,
     the recent count above what the area's own past at the cell's base would predict."""
-    recent = _in_recent()
-    by_area = counts.group_by([*KEYS, "area_code"]).agg(
-        recent=pl.col("n").filter(recent).sum(), before=pl.col("n").filter(~recent).sum()
+    recent = _in_recent(n_quarters)
+    starts = cell_frame.group_by("measure").agg(pl.col("first_q").first())
+    by_area = (
+        _in_history(counts, starts)
+        .group_by([*KEYS, "area_code"])
+        .agg(recent=pl.col("n").filter(recent).sum(), before=pl.col("n").filter(~recent).sum())
     )
     scale = pl.when(pl.col("exposure_before") > 0).then(
         pl.col("exposure_recent") / pl.col("exposure_before")

@@ -57,4 +57,10 @@ def emerging_text(payload: dict) -> str:
         ratio = "–" if signal["rate_ratio"] is None else f"{signal['rate_ratio']:.2f}"
         lines.append(t("text.signal", locality=signal["locality"], group=group,
                        measure=signal["measure"], ratio=ratio, reason=signal["reason"]))  # fmt: skip
+    lines.append(t("emerging.watch_text", n=len(payload.get("watch", []))))
+    for signal in payload.get("watch", []):
+        group = signal.get("client_group") or signal.get("domain")
+        ratio = "–" if signal["rate_ratio"] is None else f"{signal['rate_ratio']:.2f}"
+        lines.append(t("text.signal", locality=signal["locality"], group=group,
+                       measure=signal["measure"], ratio=ratio, reason="watch"))  # fmt: skip
     return "\n".join(lines) + "\n"
