@@ -157,8 +157,9 @@ def test_a_clear_step_is_flagged_with_the_right_ratio_and_interval():
     )
     # a year: 40 now against 40 ÷ 8 quarters × 4 = 20 before; 20 expected had nothing changed
     assert (s["before_per_year"], s["expected"]) == (20.0, 20.0)
-    # the export holds nothing before the twelve quarters, so the history is the eight
-    assert (s["first_q"], s["before_quarters"]) == (12, 8)
+    # eight quarters of history (the default, as metrics.md compares): the window is the twelve
+    # quarters the export holds, from its first
+    assert (s["first_q"], s["before_quarters"]) == (0, 8)
     assert s["areas"] == ["G1"]
     flat = found.cells.filter(pl.col("grp") == "elderly_frail").row(0, named=True)
     assert flat["p_value"] == pytest.approx(0.548411, abs=1e-6)

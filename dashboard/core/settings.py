@@ -171,8 +171,8 @@ class Settings:
     )
     emerging_history_quarters: int = _s(
         "emerging.history_quarters",
-        "Most quarters before the latest four that a rise is judged against (all the export holds, up to this).",
-        default=20,
+        "Quarters before the latest four that a rise is judged against (metrics.md: eight; more gives small partnerships more power, docs/emerging.md).",
+        default=8,
     )
     # the machine
     warm_pages: bool = _s(
