@@ -180,7 +180,7 @@ def _holds_an_export(folder: Path) -> bool:
 def _sample(args: argparse.Namespace, settings: Settings) -> int:
     from dashboard.sample import generate
 
-    if not _written_by_sample(settings.data_dir):  # a real export is configured: stay out of it
+    if _holds_an_export(settings.data_dir) and not _written_by_sample(settings.data_dir):
         _refuse_inside_export(args.out, settings.data_dir, "--out")
     if _holds_an_export(args.out) and not _written_by_sample(args.out):
         raise UserError(t("sample.out_is_export", path=args.out))

@@ -435,6 +435,14 @@ def test_sample_out_over_an_earlier_sample_is_allowed(tmp_path):
     assert _run(["sample", "--out", str(out), "--seed", "7", *args], {})[0] == 0  # as `make` does
 
 
+def test_sample_out_into_the_configured_folder_before_any_export_is_there_is_allowed(tmp_path):
+    # `make` on a fresh clone: the settings point at the embedded sample's folder, not there yet
+    out = tmp_path / "sample"
+    args = ["--people", "300", "--areas", "20", "--partnerships", "1"]
+    assert _run(["sample", "--out", str(out), *args], {"DASHBOARD_DATA": str(out)})[0] == 0
+    assert (out / "manifest.json").is_file()
+
+
 def test_zones_design_out_inside_the_export_is_refused(tmp_path):
     folder, before = _real_export(tmp_path)
     for out in (folder / "option.csv", folder / "sub" / "option.csv"):
