@@ -229,9 +229,9 @@ def test_compare_sentence_and_people_changing_lot(env):
 def test_propose_keeps_locked_lot_and_reports_infeasible(env):
     _, _, _, settings, inputs = env
     seen = []
-    option = options.propose(
+    option = options.proposal(
         inputs, settings, k=2, floor=None, keep_lots=["L1"], progress=lambda f, m: seen.append(f)
-    )
+    ).option
     zones = {z: sorted(g["area_code"]) for (z,), g in option.group_by("zone")}
     # L1 is kept; the other zone takes every other area
     assert zones == {"L1": ["A1", "A2", "A4"], "Z1": ["A3", "A5", "A6", "A7"]}
@@ -239,9 +239,9 @@ def test_propose_keeps_locked_lot_and_reports_infeasible(env):
         "L1": "single_provider", "Z1": None}  # fmt: skip
     assert seen[-1] == 1.0
     with pytest.raises(InfeasibleDesign, match="from 4 areas"):  # 7 areas, 3 of them kept in L1
-        options.propose(inputs, settings, k=6, keep_lots=["L1"], floor=None)
+        options.proposal(inputs, settings, k=6, keep_lots=["L1"], floor=None)
     with pytest.raises(InfeasibleDesign, match="Keeping 2 of today's lots"):
-        options.propose(inputs, settings, k=2, keep_lots=["L1", "L2"], floor=None)
+        options.proposal(inputs, settings, k=2, keep_lots=["L1", "L2"], floor=None)
 
 
 def test_hand_edits_change_the_figures(env):

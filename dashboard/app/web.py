@@ -1,9 +1,10 @@
 """What every Streamlit page shares: settings, the opened export, the filters in the URL.
 
 Pages stay thin: each calls `open_page` with its name, which draws the title and the filters and
-returns the page's figures from its builder (app/navigation.py), cached; the page then renders. The DuckDB connection is a cached resource
-keyed by the export's fingerprint, so a new extract arriving mid-meeting is opened afresh on the next
-interaction instead of mixing old and new figures; each session reads through its own cursor.
+returns the page's figures from its builder (app/navigation.py), cached; the page then renders.
+The DuckDB connection is a cached resource keyed by the export's fingerprint, so a new extract
+arriving mid-meeting is opened afresh on the next interaction instead of mixing old and new
+figures; each session reads through its own cursor.
 """
 
 from __future__ import annotations

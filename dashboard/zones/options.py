@@ -66,11 +66,6 @@ def proposal(
     )
 
 
-def propose(inputs: ZoneInputs, settings: Settings, **request) -> pl.DataFrame:
-    """The option of `proposal` alone (its arguments), for callers that show no warnings."""
-    return proposal(inputs, settings, **request).option
-
-
 def move_area(assignment: pl.DataFrame, area_code: str, zone: str) -> pl.DataFrame:
     """The option with one area moved to `zone` (added if the option left it out). A zone that
     already has a model lends it to nothing: the model belongs to the zone, not the area."""
