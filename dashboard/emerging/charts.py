@@ -27,15 +27,16 @@ def y_title(base: str) -> str:
     return t(f"emerging.axis_{base}")
 
 
-def trend_figure(cell: dict, quarters: Sequence[Period], sentence: str) -> go.Figure | None:
-    """The cell's quarterly rates as an XmR chart titled by its sentence (None without a full
-    series), limits from the eight quarters before so the latest four are judged against them."""
+def trend_figure(cell: dict, quarters: Sequence[Period], title: str) -> go.Figure | None:
+    """The cell's quarterly rates as an XmR chart titled by its label (its sentence stands above
+    the chart and is too long for a title; None without a full series), limits from the quarters
+    before so the latest four are judged against them."""
     result = cell_spc(cell["rates"])
     if result is None:
         return None
     return spc_figure(
         result,
-        title=sentence,
+        title=title,
         y_title=y_title(cell["base"]),
         dates=[q.label for q in quarters],
         percent=False,

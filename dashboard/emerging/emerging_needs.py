@@ -169,7 +169,7 @@ def _detail(
     label = signal_label(row["measure"], row["locality"], row["grp"])
     sentence = signal_sentence(row)
     small = policy.controlled and any(policy.is_small(n) for n in cell["counts"])
-    figure = None if small else trend_figure(cell, q, sentence)
+    figure = None if small else trend_figure(cell, q, label)
     areas = _area_rows(found, exact_row, policy)
     rising = areas.filter(pl.col("rising"))["area_name"].to_list()
     detail = SignalDetail(
