@@ -2,7 +2,7 @@
 -- national outcome as recorded: the crosswalk default is applied by the queries, which take the
 -- framework file as a parameter).
 CREATE OR REPLACE TABLE outcome_facts AS
-SELECT o.outcome_id, o.set_date, o.domain, o.national_outcome,
+SELECT o.outcome_id, o.set_date, o.domain, o.national_outcome, o.outcome_type,
        sp.service_type, sp.sds_option, sp.lot_id, sp.provider_id,
        sp.start_date AS plan_start, sp.end_date AS plan_end,
        pe.birth_year, pe.sex, pe.client_group,

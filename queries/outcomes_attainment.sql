@@ -79,6 +79,7 @@ grouped AS (
                WHEN 'all' THEN 'all'
                WHEN 'national_outcome' THEN CAST(s.national_outcome AS VARCHAR)
                WHEN 'domain' THEN s.domain
+               WHEN 'outcome_type' THEN s.outcome_type
                WHEN 'locality' THEN s.locality
                WHEN 'client_group' THEN s.client_group
                WHEN 'service_type' THEN s.service_type

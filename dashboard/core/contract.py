@@ -41,6 +41,9 @@ CARER_DOMAINS = (
     "carer_accessible_services",
 )  # fmt: skip
 DOMAINS = QUALITY_OF_LIFE_DOMAINS + PROCESS_DOMAINS + CHANGE_DOMAINS + CARER_DOMAINS
+# The three kinds of personal outcome in Talking Points and the Welsh toolkit (Tool 3): an optional
+# `personal_outcomes.outcome_type` (docs/outcomes.md).
+OUTCOME_TYPES = ("quality_of_life", "change", "process")
 REVIEW_STATUSES = ("met", "partly_met", "not_met", "no_longer_relevant")
 REVIEW_SOURCES = ("care_management", "provider", "self", "other")
 PROVIDER_TYPES = ("in_house", "independent", "third_sector")
@@ -199,6 +202,7 @@ TABLES: dict[str, Table] = {
                 C("outcome_text", STRING, long_text=True),
                 C("domain", STRING, codes=DOMAINS),
                 C("national_outcome", INT, nullable=True, int_range=(1, 9)),
+                C("outcome_type", STRING, nullable=True, optional=True, codes=OUTCOME_TYPES),
             ),
         ),
         Table(

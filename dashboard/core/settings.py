@@ -105,6 +105,11 @@ class Settings:
         "Months of history a trend shows (outcomes, spend, carers, the board pack), back from the period's end.",
         default=36,
     )
+    reablement_follow_days: int = _s(
+        "outcomes.reablement_follow_days",
+        "Days after a reablement plan ends in which a new package counts as what followed it.",
+        default=28,
+    )
     run_out_lag_weeks: int = _s(
         "spend.run_out_lag_weeks",
         "Spend is paid in arrears: periods ending within this many weeks of the extract are provisional.",
@@ -205,6 +210,7 @@ _CHOICES = {"audience": ("board", "internal"), "disclosure_method": ("suppress",
 _BOUNDS: dict[str, tuple[float, float]] = {
     "disclosure_threshold": (5, 100),
     "series_months": (1, 240),
+    "reablement_follow_days": (0, 365),
     "run_out_lag_weeks": (0, 104),
     "spc_run_len": (2, 50),
     "spc_trend_len": (2, 50),

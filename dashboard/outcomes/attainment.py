@@ -25,7 +25,7 @@ from dashboard.core.ratio import rate
 from dashboard.core.settings import DEFAULTS
 
 BREAKDOWNS = (
-    "all", "national_outcome", "domain", "locality", "client_group", "service_type", "sds_option",
+    "all", "national_outcome", "domain", "outcome_type", "locality", "client_group", "service_type", "sds_option",
     "deprivation_decile", "deprivation_group", "urban_rural", "age_band", "sex", "lot", "provider",
 )  # fmt: skip
 NATIONAL_OUTCOMES = tuple(str(n) for n in range(1, 10))

@@ -9,7 +9,7 @@ assembles the page. The figures it adds beyond metrics.md are defined in docs/pa
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 
@@ -23,6 +23,9 @@ from dashboard.extract.export import Export
 from dashboard.extract.filters import series_window
 from dashboard.outcomes.attainment import Grain, attainment, series_periods, split_periods
 from dashboard.outcomes.charts import BarChart, TrendChart, breakdown_chart, trend_chart
+from dashboard.outcomes.depth_page import OutcomeDepth, add_depth
+from dashboard.outcomes.reablement import monthly as reablement_monthly
+from dashboard.outcomes.reablement import series_table as reablement_series_table
 from dashboard.outcomes.tables import breakdown_table, distance_table, trend_table
 from dashboard.spc.series import Rules, from_first
 from dashboard.spc.xmr import format_value
@@ -48,6 +51,7 @@ class OutcomeTrendsPage(OutcomeBreakdownPage):
 
     rate: TrendChart | None = None
     partly_met_rate: TrendChart | None = None
+    depth: OutcomeDepth | None = None
 
 
 def _trend(
@@ -61,6 +65,7 @@ def _trend(
     settings: Settings,
     policy: Policy,
     shown_with: tuple[str, ...] = (),
+    table_of: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
 ) -> tuple[TrendChart, pl.DataFrame | None]:
     """One rate's SPC chart at the finest grain disclosure allows, and its protected table.
 
@@ -76,6 +81,8 @@ def _trend(
         return TrendChart(measure, None, note, None, note, None, None), None
     chart = trend_chart(frame, measure, grain=grain, note=note, direction=direction,
                         target=target, rules=Rules.of(settings))  # fmt: skip
+    if table_of is not None:
+        return chart, table_of(frame)
     return chart, trend_table(frame, measure, numerator, policy)
 
 
@@ -153,10 +160,40 @@ def build(
     _add_breakdown(page, export, settings, DEFAULT_BREAKDOWN)
     page.sentences = _headline(page.tables[f"breakdown_{DEFAULT_BREAKDOWN}"], view, policy)
     page.tables["distance"] = distance_table(export, settings, view, policy)
+    page.depth = add_depth(page.tables, export, settings, view, policy)
+    _add_reablement(page, export, settings, start, policy)
     page.definitions = outcome_definitions(
-        "attainment", "partly_met", "coverage", "interval", "series", "spc", "distance"
-    )
+        "attainment", "partly_met", "coverage", "interval", "series", "spc", "distance",
+        "types", "journey", "reablement_goals", "reablement_followed", "phrases",
+    )  # fmt: skip
     return page
+
+
+def _add_reablement(
+    page: OutcomeTrendsPage, export: Export, settings: Settings, start: date, policy: Policy
+) -> None:
+    """Reablement goals met and plans followed by no further support, month by month with SPC
+    (by quarter when a board's months are thin), each with its protected table."""
+    grains: tuple[Grain, ...] = ("month", "quarter") if policy.controlled else ("month",)
+    frames = [
+        from_first(reablement_monthly(export, settings, page.view,
+                                      series_periods(start, page.view.p.end, g)), "plans_ended")
+        for g in grains
+    ]  # fmt: skip
+    monthly, quarterly = frames[0], frames[-1]
+    assert page.depth is not None
+    for measure, num, den in (("goals_met_rate", "goals_met", "goals"),
+                              ("followed_none_rate", "followed_none", "plans_ended")):  # fmt: skip
+        as_rate = [f.rename({den: "denominator"}) for f in (monthly, quarterly)]
+        chart, table = _trend(
+            *as_rate, measure=measure, numerator=num, direction="increase", target=None,
+            settings=settings, policy=policy,
+            table_of=lambda f, m=measure, n=num: reablement_series_table(
+                f, m, n, "denominator", policy),
+        )  # fmt: skip
+        if table is not None:
+            page.tables[f"reablement_{measure}"] = table
+        page.depth.reablement.append(replace(chart, table=f"reablement_{measure}"))
 
 
 @cache

@@ -132,7 +132,8 @@ def generate(
             seeing_from=tl.day(recent),
             seeing_boost=stories.seeing_boost,
         )
-        oc, rv = outcomes.build(rng, ar, pe, pl, extract_day, sig)
+        own = np.random.Generator(np.random.PCG64([seed, index, 24]))  # types, reablement goals
+        oc, rv = outcomes.build(rng, ar, pe, pl, extract_day, sig, own)
         spend_sig = spend.SpendSignals(
             stories.direct_payment_use, overspent if home else None, stories.overspend
         )

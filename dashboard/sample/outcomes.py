@@ -49,6 +49,22 @@ NO_LONGER_RELEVANT, PARTLY_OF_NOT_MET = 0.04, 0.55
 REVIEW_SOURCE_P = (0.6, 0.36, 0.02, 0.01)  # care_management, provider, self, other
 REVIEW_SOURCE_MISSING = 0.01
 SCORED_SHARE, IROC_SHARE_MENTAL_HEALTH = 0.3, 0.4
+# Outcome types (docs/outcomes.md): a carer's process outcomes are process, feeling informed and
+# equipped is a change, the rest of a carer's are quality of life; 8% left unrecorded.
+CARER_TYPES = dict.fromkeys(CARER_DOMAINS[9:], "process") | {
+    "carer_partnership": "process",
+    "carer_informed_equipped": "change",
+}
+TYPE_MISSING = 0.08
+# Reablement (docs/sample.md): stepped goals reviewed once, on the plan's last day.
+REABLEMENT_GOALS = {
+    "improved_skills": ("I want to make a simple meal", "I want to do my own shopping",
+                        "I want to manage my own medication"),
+    "improved_mobility": ("I want to dress without help", "I want to wash or shower on my own",
+                          "I want to manage the stairs", "I want to get in and out of bed"),
+    "improved_confidence": ("I want to feel confident at home on my own",),
+}  # fmt: skip
+REABLEMENT_STATUS_P = (0.62, 0.22, 0.16)  # met, partly met, not met at the closing review
 
 
 @dataclass(frozen=True)
@@ -72,6 +88,39 @@ def domain_kind(d: str) -> str:
     return "change" if d in CHANGE_DOMAINS else "quality_of_life"
 
 
+def outcome_type(domain: str) -> str:
+    kind = domain_kind(domain)
+    return CARER_TYPES.get(domain, "quality_of_life") if kind == "carer" else kind
+
+
+def reablement_goals(rng, plans: Plans, outcomes: dict, reviews: dict, extract_day: int) -> None:
+    """Give reablement plans their own stepped goals (change outcomes in their own words) and one
+    closing review on the plan's last day, drawn from `rng` (not the main stream, so every other
+    figure of the sample stays as it was). Reviews are appended after the plan reviews."""
+    reab = plans.service[outcomes["plan"]] == S["reablement"]
+    idx = np.flatnonzero(reab)
+    goals = [(d, w) for d, ws in REABLEMENT_GOALS.items() for w in ws]
+    pick = rng.integers(0, len(goals), len(idx))
+    outcomes["domain"][idx] = [goals[k][0] for k in pick]
+    outcomes["text"][idx] = [goals[k][1] for k in pick]
+    outcomes["type"][idx] = "change"
+    last = plans.end[outcomes["plan"][idx]] - 1
+    done = (last <= extract_day) & (last >= tl.day(tl.WINDOW_START))
+    idx, last = idx[done], last[done]
+    plan_of = outcomes["plan"][idx]
+    first_new = int(reviews["review"].max(initial=-1)) + 1
+    _, review = np.unique(plan_of, return_inverse=True)
+    status = choose(rng, len(idx), np.tile(REABLEMENT_STATUS_P, (len(idx), 1)))
+    new = dict(
+        review=first_new + review, outcome=idx, day=last,
+        status=np.array(REVIEW_STATUSES)[status], score=np.zeros(len(idx), np.int64),
+        scored=np.zeros(len(idx), bool), tool=np.full(len(idx), "outcomes_star"),
+        source=np.full(len(idx), "provider"), source_missing=np.zeros(len(idx), bool),
+    )  # fmt: skip
+    for key, values in new.items():
+        reviews[key] = np.concatenate([reviews[key], np.asarray(values)])
+
+
 def wording(rng, domain: np.ndarray) -> np.ndarray:
     """One template per outcome, drawn from its domain's few."""
     flat = np.array([t for d in DOMAINS for t in TEMPLATES[d]])
@@ -90,8 +139,11 @@ def domain_weights(seeing_boost: float) -> np.ndarray:
     return np.vstack([person, boosted, carer])
 
 
-def build(rng, areas: Areas, people: People, plans: Plans, extract_day: int, sig: Signals):
-    """Outcomes (ordered by plan) and reviews (ordered by outcome, then date) as column dicts."""
+def build(rng, areas: Areas, people: People, plans: Plans, extract_day: int, sig: Signals,
+          own=None):  # fmt: skip
+    """Outcomes (ordered by plan) and reviews (ordered by outcome, then date) as column dicts.
+    `own`, a second generator, draws what this issue's additions need (types, reablement goals)
+    without moving the main stream."""
     n_plans = len(plans)
     count = 1 + choose(rng, n_plans, np.tile(OUTCOMES_PER_PLAN, (n_plans, 1)))
     count = np.where(plans.service == S["telecare"], np.minimum(count, 2), count)
@@ -185,4 +237,10 @@ def build(rng, areas: Areas, people: People, plans: Plans, extract_day: int, sig
         source=np.array(REVIEW_SOURCES)[src[row_rev[sel]]],
         source_missing=src_missing[row_rev[sel]],
     )
+    if own is not None:
+        outcomes["type"] = np.array([outcome_type(d) for d in DOMAINS], dtype=object)[domain]
+        outcomes["type_missing"] = own.random(n) < TYPE_MISSING
+        outcomes["domain"] = outcomes["domain"].astype(object)
+        outcomes["text"] = outcomes["text"].astype(object)
+        reablement_goals(own, plans, outcomes, reviews, extract_day)
     return outcomes, reviews

@@ -86,8 +86,9 @@ def write_partnership(
         "personal_outcomes",
         {"outcome_id": outcome_id, "plan_id": plan_id.take(pa.array(oc["plan"])),
          "person_id": person_id.take(pa.array(oc["person"])), "set_date": oc["set"],
-         "outcome_text": oc["text"], "domain": oc["domain"], "national_outcome": oc["national"]},
-        {"national_outcome": ~oc["linked"]},
+         "outcome_text": oc["text"], "domain": oc["domain"], "national_outcome": oc["national"],
+         "outcome_type": oc["type"]},
+        {"national_outcome": ~oc["linked"], "outcome_type": oc["type_missing"]},
     )  # fmt: skip
 
     first_review = (
