@@ -44,4 +44,43 @@ if opened is not None:
         page.tables["distance"], policy, key="distance",
         caption=t("outcome_pages.distance_caption"),
     )  # fmt: skip
+    depth = page.depth
+    st.subheader(t("outcome_pages.heading_types"))
+    for meaning in depth.type_meanings:
+        st.markdown(f"- {meaning}")
+    if depth.types_note:
+        st.info(depth.types_note)
+    else:
+        render.table(page.tables["types"], policy, key="types",
+                     caption=t("outcome_pages.types_caption"))  # fmt: skip
+        if depth.types_trend.figure is not None:
+            render.chart_with_table(depth.types_trend.figure, page.tables["types_trend"], policy,
+                                    key="types-trend", alt=depth.types_trend.alt)  # fmt: skip
+    st.subheader(t("outcome_pages.heading_journey"))
+    if not depth.journeys:
+        st.info(t("outcome_pages.journey_not_scored"))
+    for i, chart in enumerate(depth.journeys):
+        if chart.figure is None:
+            st.caption(chart.note)
+        else:
+            st.plotly_chart(chart.figure, key=f"journey-{i}")
+            st.caption(chart.alt)
+    render.table(page.tables["journey"], policy, key="journey",
+                 caption=t("outcome_pages.journey_caption"))  # fmt: skip
+    render.table(page.tables["journey_change"], policy, key="journey-change",
+                 caption=t("outcome_pages.journey_change_caption"))  # fmt: skip
+    st.subheader(t("outcome_pages.heading_reablement"))
+    for chart in depth.reablement:
+        if chart.figure is None:
+            st.info(chart.note)
+            continue
+        st.markdown(chart.reading)
+        render.chart_with_table(chart.figure, page.tables[chart.table], policy,
+                                key=chart.table, alt=chart.alt)  # fmt: skip
+    render.table(page.tables["reablement"], policy, key="reablement",
+                 caption=t("outcome_pages.reablement_caption"))  # fmt: skip
+    if "phrases" in page.tables:  # never built for a board
+        st.subheader(t("outcome_pages.heading_phrases"))
+        render.table(page.tables["phrases"], policy, key="phrases",
+                     caption=t("outcome_pages.phrases_caption", threshold=policy.threshold))  # fmt: skip
     render.workbook_button(page, policy)

@@ -135,6 +135,7 @@ def change_table(export: Export, view: View, policy: Policy) -> pl.DataFrame:
         )
         parts.append(protect(frame, policy, counts=["outcomes"], total_flag="is_total"))
     if not parts:
-        return pl.DataFrame(schema={"score_tool": pl.String, "change": pl.String,
-                                    "outcomes": pl.Int64, "is_total": pl.Boolean})  # fmt: skip
+        empty = pl.DataFrame(schema={"score_tool": pl.String, "change": pl.String,
+                                     "outcomes": pl.Int64, "is_total": pl.Boolean})  # fmt: skip
+        return protect(empty, policy, counts=["outcomes"])
     return pl.concat(parts)
