@@ -69,7 +69,21 @@ def trends_section(trends: OutcomeTrendsPage, charts: list[Chart], notes: list[s
     section = Section("trends", t("board_pack.heading_trends"), [t("board_pack.trends_intro")])
     section.charts = ([attainment] if attainment else []) + charts
     section.sentences += [n for n in (hidden, *notes) if n]
+    _add_depth(section, trends)
     return section
+
+
+def _add_depth(section: Section, trends: OutcomeTrendsPage) -> None:
+    """Types of outcome (or that the export does not record them) and each tool's journey chart,
+    as the outcome trends page shows them."""
+    depth = trends.depth
+    if depth is None:
+        return
+    section.sentences.append(depth.types_note or t("board_pack.types_intro"))
+    drawn = [depth.types_trend] if depth.types_trend and depth.types_trend.figure else []
+    drawn += [j for j in depth.journeys if j.figure is not None]
+    section.charts += [chart(d.figure, d.alt) for d in drawn]
+    section.sentences += [j.note for j in depth.journeys if j.figure is None and j.note]
 
 
 def coverage_section(trends: OutcomeTrendsPage, policy: Policy) -> Section:
@@ -79,8 +93,16 @@ def coverage_section(trends: OutcomeTrendsPage, policy: Policy) -> Section:
         frame, policy, _cols("group", "due", "reviewed", "coverage", "denominator", "met", "rate"),
         t("board_pack.caption_coverage", period=trends.view.period),
     )  # fmt: skip
-    return Section("coverage", t("board_pack.heading_coverage"),
-                   [*trends.sentences[1:], t("board_pack.coverage_why")], tables=[printed])  # fmt: skip
+    section = Section("coverage", t("board_pack.heading_coverage"),
+                      [*trends.sentences[1:], t("board_pack.coverage_why")], tables=[printed])  # fmt: skip
+    if "types" in trends.tables:  # the type of outcome, where the export records it
+        section.tables.append(table(
+            trends.tables["types"], policy,
+            _cols("group", "due", "reviewed", "coverage", "denominator", "met", "rate",
+                  group="outcome_type"),
+            t("board_pack.caption_types", period=trends.view.period),
+        ))  # fmt: skip
+    return section
 
 
 def emerging_section(page: PageData, policy: Policy, top: int) -> Section:
