@@ -33,7 +33,7 @@ from dashboard.spc.xmr import format_value
 OVERALL_TARGET_KEY = "overall_attainment"  # settings.targets key for all outcomes together
 DEFAULT_BREAKDOWN = "national_outcome"
 BREAKDOWNS = (
-    "national_outcome", "domain", "locality", "client_group", "service_type", "sds_option",
+    "national_outcome", "domain", "outcome_type", "locality", "client_group", "service_type", "sds_option",
     "deprivation_decile", "urban_rural", "age_band", "sex",
 )  # fmt: skip
 

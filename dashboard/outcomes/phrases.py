@@ -52,7 +52,7 @@ def phrases_of(text: str) -> set[str]:
             run_ = words[i : i + n]
             if any(bad[i : i + n]) or run_[0] in GLUE or run_[-1] in GLUE:
                 continue
-            out.add(" ".join(run_))
+            out.add(" ".join(w.capitalize() if w in FIRST_PERSON else w for w in run_))
     return out
 
 
