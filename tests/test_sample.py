@@ -428,3 +428,28 @@ def test_islands_drawn_apart_with_their_ferry_in_the_manifest(con, export):
         island = shapely.union_all(shapely.from_wkt([r[3] for r in mine if isle[r[0]]]))
         mainland = shapely.union_all(shapely.from_wkt([r[3] for r in mine if not isle[r[0]]]))
         assert shapely.distance(island, mainland) > 0.02  # degrees: open water, 2 km and more
+
+
+def test_story_8_types_and_reablement_goals(con):
+    # Process outcomes are met most often, change least (BASE_MET), over every review.
+    rates = dict(con.sql("""
+        SELECT o.outcome_type, avg((r.status = 'met')::INT)
+        FROM outcome_reviews r JOIN personal_outcomes o USING (outcome_id)
+        JOIN support_plans p ON p.plan_id = o.plan_id
+        WHERE p.service_type <> 'reablement' AND r.status <> 'no_longer_relevant'
+        GROUP BY 1""").fetchall())  # fmt: skip
+    assert rates["process"] > rates["quality_of_life"] > rates["change"]
+    assert (
+        0.06 < one(con, "SELECT avg((outcome_type IS NULL)::INT) FROM personal_outcomes")[0] < 0.1
+    )
+    # Reablement goals are change outcomes, each reviewed once on its plan's last day.
+    kinds, goals, reviewed, on_last_day, met = one(con, f"""
+        SELECT count(DISTINCT o.outcome_type), count(DISTINCT o.outcome_id),
+               count(DISTINCT r.outcome_id), avg((r.review_date = p.end_date - 1)::INT),
+               avg((r.status = 'met')::INT)
+        FROM personal_outcomes o JOIN support_plans p ON p.plan_id = o.plan_id
+        LEFT JOIN outcome_reviews r ON r.outcome_id = o.outcome_id
+        WHERE p.service_type = 'reablement' AND p.end_date <= {EXTRACT}
+          AND p.end_date > DATE '2021-04-02' AND o.outcome_type IS NOT NULL""")  # fmt: skip
+    assert kinds == 1 and reviewed == goals and on_last_day == 1.0
+    assert 0.55 < met < 0.7
