@@ -249,3 +249,44 @@ def test_an_unknown_outcome_type_is_a_data_error(tmp_path):
         assert ("personal_outcomes", "outcome_type", "unknown_code", ["O1"]) in found
     finally:
         ex.close()
+
+
+# --- the Streamlit page --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_at(tmp_path, point_app):
+    def use(audience: str) -> None:
+        folder = write_export(tmp_path / "export", _rows(), EXTRACT)
+        point_app(folder, disclosure={"audience": audience})
+
+    return use
+
+
+def _page_app():
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    root = Path(__file__).resolve().parent.parent
+    app = AppTest.from_file(str(root / "pages" / "outcome_trends.py"), default_timeout=90)
+    app.query_params.update({"period": "2025/26"})
+    return app.run()
+
+
+def test_page_shows_types_journey_reablement_and_words_to_internal_users(app_at):
+    app_at("internal")
+    app = _page_app()
+    assert not app.exception, app.exception
+    headings = [h.value for h in app.subheader]
+    assert {"Types of outcome", "How far people moved", "Reablement",
+            "What people said matters"} <= set(headings)  # fmt: skip
+    tables = [d.value for d in app.dataframe]
+    assert any("walk to the shops" in list(t.get("phrase", [])) for t in tables)
+
+
+def test_page_for_a_board_has_no_words_section(app_at):
+    app_at("board")
+    app = _page_app()
+    assert not app.exception, app.exception
+    assert "What people said matters" not in [h.value for h in app.subheader]
