@@ -156,15 +156,15 @@ def test_attainment_and_coverage_by_type(page):
 
 def test_journey_shares_per_tool_and_domain(page):
     rows = {(r["score_tool"], r["domain"]): r for r in page.tables["journey"].to_dicts()}
-    star = rows[("outcomes_star", "Feeling safe")]
+    star = rows[("Outcomes Star", "Feeling safe")]
     assert (star["outcomes"], star["up"], star["same"], star["down"]) == (3, 1, 1, 1)
     assert star["share_up"] == pytest.approx(1 / 3)
-    iroc = rows[("iroc", "Seeing people")]
+    iroc = rows[("I·ROC", "Seeing people")]
     assert (iroc["outcomes"], iroc["up"], iroc["share_up"]) == (1, 1, 1.0)
     assert len(rows) == 2  # never a row adding the two tools together
     change = page.tables["journey_change"]
     star_bands = {r["change"]: r["outcomes"] for r in change.to_dicts()
-                  if r["score_tool"] == "outcomes_star"}  # fmt: skip
+                  if r["score_tool"] == "Outcomes Star"}  # fmt: skip
     assert (star_bands["Up 2"], star_bands["No change"], star_bands["Down 1"]) == (1, 1, 1)
     assert [c.figure is not None for c in page.depth.journeys] == [True, True]
 

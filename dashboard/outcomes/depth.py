@@ -68,8 +68,14 @@ def journey_counts(
     return label_periods(df.with_columns(pl.col("p").cast(pl.Int64)), periods)
 
 
+TOOL_NAMES = ("outcomes_star", "iroc")  # the tools with a name in the strings file
+
+
 def _tool_label(tool: str | None) -> str:
-    return tool if tool is not None else t("outcome_pages.tool_not_recorded")
+    """A tool's plain name (a tool the strings file does not name is shown as the export wrote it)."""
+    if tool is None:
+        return t("outcome_pages.tool_not_recorded")
+    return t(f"outcome_pages.tool_{tool}") if tool in TOOL_NAMES else tool
 
 
 def journey_table(export: Export, settings: Settings, view: View, policy: Policy) -> pl.DataFrame:
