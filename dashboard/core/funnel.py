@@ -136,7 +136,9 @@ class Funnel:
             "tau2": self.spread.tau2,
             "outside_95": self.outside("95"),
             "outside_998": self.outside("998"),
-            "units": self.units.to_dicts(),
+            "units": self.units.with_columns(
+                pl.col("numerator", "denominator").round().cast(pl.Int64)
+            ).to_dicts(),
         }
 
 
@@ -167,8 +169,12 @@ def funnel(
     return Funnel(reference, spread, pl.DataFrame(out, schema=schema))
 
 
-def curve(reference: float, spread: Dispersion, largest: float, points: int = 60) -> pl.DataFrame:
-    """The limits drawn as lines from a denominator of 1 to `largest` (log-spaced whole counts)."""
-    top = max(2.0, largest * 1.1)
-    ns = sorted({max(1, round(math.exp(math.log(top) * i / (points - 1)))) for i in range(points)})
+def curve(
+    reference: float, spread: Dispersion, largest: float, smallest: float = 1.0, points: int = 60
+) -> pl.DataFrame:
+    """The limits drawn as lines over the units' denominators and a little beyond (log-spaced
+    whole counts), so units of similar size are not squeezed into a corner."""
+    low, top = math.log(max(1.0, smallest / 3)), math.log(max(2.0, largest * 1.3))
+    ns = sorted({max(1, round(math.exp(low + (top - low) * i / (points - 1))))
+                 for i in range(points)})  # fmt: skip
     return pl.DataFrame([{"denominator": float(n), **limits(n, reference, spread)} for n in ns])
