@@ -30,6 +30,7 @@ BENCHMARK_SCHEMA = {
     "value": pl.Float64,
     "source": pl.String,
 }
+MAY_EXCEED_ONE = ("no9_budget_utilisation",)  # spend over budget: a rate that may pass 1
 RATE_TOLERANCE = 0.0005  # a published rate rounded to 0.1 percentage point still agrees
 
 
@@ -69,7 +70,7 @@ def _row(raw: dict, where: str, units: dict[str, str]) -> dict:
         if value is not None and abs(value - num / den) > RATE_TOLERANCE:
             raise UserError(t("benchmark.disagrees", where=where, value=raw["value"]))
         value = num / den if value is None else value
-    if units[indicator] == "rate" and value > 1:
+    if units[indicator] == "rate" and value > 1 and indicator not in MAY_EXCEED_ONE:
         raise UserError(t("benchmark.over_one", where=where, value=raw["value"]))
     partnership = (raw.get("partnership") or "").strip() or None
     return {"partnership": partnership, "indicator_id": indicator, "period": label,
