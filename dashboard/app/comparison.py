@@ -8,35 +8,13 @@ import polars as pl
 import streamlit as st
 
 from dashboard.app import render
-from dashboard.core.disclosure import Policy, flag
+from dashboard.core.disclosure import Policy
 from dashboard.core.funnel import Funnel
 from dashboard.core.page import PageData
 from dashboard.core.strings import t
 from dashboard.outcomes.comparators import funnel_table, outside_sentence
-from dashboard.outcomes.comparison_charts import funnel_figure, spine_figure
-from dashboard.outcomes.national_outcomes import format_indicator
+from dashboard.outcomes.comparison_charts import funnel_figure, spine_figure, spine_text
 from dashboard.spc.xmr import format_value
-
-SPINE_FIGURES = ("value", "scotland", "lowest", "q25", "q75", "highest")
-
-
-def spine_text(spine: pl.DataFrame) -> pl.DataFrame:
-    """The spine table as a board reads it: every figure in its indicator's own unit."""
-    rows = []
-    for r in spine.to_dicts():
-        row = {"indicator": r["indicator"]}
-        for c in SPINE_FIGURES:
-            row[c] = format_indicator(r[c], r["unit"])
-            if c != "scotland":
-                row[flag(c)] = r[flag(c)]
-        row.update(
-            {"comparators": r["comparators"], "compared": r["compared"], "source": r["source"]}
-        )
-        rows.append(row)
-    schema = {"indicator": pl.String, **{c: pl.String for c in SPINE_FIGURES},
-              "comparators": pl.Int64, "compared": pl.String, "source": pl.String,
-              **{flag(c): pl.Boolean for c in SPINE_FIGURES if c != "scotland"}}  # fmt: skip
-    return pl.DataFrame(rows, schema=schema)
 
 
 def spine_section(page: PageData, policy: Policy) -> None:

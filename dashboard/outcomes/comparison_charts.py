@@ -10,8 +10,10 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from dashboard.core import palette
+from dashboard.core.disclosure import flag
 from dashboard.core.funnel import Funnel, curve
 from dashboard.core.strings import t
+from dashboard.outcomes.national_outcomes import format_indicator
 from dashboard.spc.xmr import format_value
 
 LABELLED_UNITS = 12  # more units than this: only the highlighted and those beyond a limit named
@@ -83,12 +85,13 @@ def funnel_figure(f: Funnel, title: str, highlight: str | None = None) -> go.Fig
 def funnel_grid(funnels: dict[str, Funnel], highlight: str | None = None) -> go.Figure:
     """Small multiples: one funnel per titled panel (the board pack's funnels of partnerships)."""
     titles = list(funnels)
-    cols = min(3, len(titles))
+    cols = min(2, len(titles))
     rows = math.ceil(len(titles) / cols)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, vertical_spacing=0.12)
     for n, (_, f) in enumerate(funnels.items()):
         for trace in _funnel_traces(f, n == 0, highlight):
             fig.add_trace(trace, row=n // cols + 1, col=n % cols + 1)
+    fig.update_annotations(font_size=11)
     fig.update_xaxes(type="log")
     fig.update_yaxes(tickformat=".0%")
     fig.update_layout(height=280 * rows + 80, plot_bgcolor="white", margin={"t": 40},
@@ -152,3 +155,25 @@ def spine_figure(spine: pl.DataFrame) -> go.Figure | None:
         yaxis={"automargin": True}, legend={"orientation": "h", "y": -0.12},
     )  # fmt: skip
     return fig
+
+
+SPINE_FIGURES = ("value", "scotland", "lowest", "q25", "q75", "highest")
+
+
+def spine_text(spine: pl.DataFrame) -> pl.DataFrame:
+    """The spine table as a board reads it: every figure in its indicator's own unit."""
+    rows = []
+    for r in spine.to_dicts():
+        row = {"indicator": r["indicator"]}
+        for c in SPINE_FIGURES:
+            row[c] = format_indicator(r[c], r["unit"])
+            if c != "scotland":
+                row[flag(c)] = r[flag(c)]
+        row.update(
+            {"comparators": r["comparators"], "compared": r["compared"], "source": r["source"]}
+        )
+        rows.append(row)
+    schema = {"indicator": pl.String, **{c: pl.String for c in SPINE_FIGURES},
+              "comparators": pl.Int64, "compared": pl.String, "source": pl.String,
+              **{flag(c): pl.Boolean for c in SPINE_FIGURES if c != "scotland"}}  # fmt: skip
+    return pl.DataFrame(rows, schema=schema)
