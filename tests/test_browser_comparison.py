@@ -43,13 +43,14 @@ def test_funnels_of_localities_and_partnerships(pages):
     assert main.locator(f'[data-testid="stTabPanel"]:visible {CHART}').count() == 2
     assert "Review coverage by locality, beyond the 99.8% limits" in main.inner_text()
     assert main.locator(".legendtext").filter(has_text="99.8% limits").count() >= 1
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    main.locator(CHART).nth(1).screenshot(path=str(SCREENSHOTS / "fair_comparison_localities.png"))
     page.get_by_role("tab", name="Partnerships").click()
     page.get_by_text("Personal outcomes met (national outcome 1)").first.wait_for(timeout=30_000)
     panel = main.locator('[data-testid="stTabPanel"]:visible')
     assert panel.locator(CHART).count() == 1
     assert panel.locator(".textpoint").filter(has_text="Abbeyglen").count() == 1
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "fair_comparison_partnerships.png"), full_page=True)
+    panel.locator(CHART).screenshot(path=str(SCREENSHOTS / "fair_comparison_partnerships.png"))
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()
 
@@ -64,6 +65,6 @@ def test_spine_chart_below_the_national_outcomes_table(pages):
     # one bar pair per indicator with comparators (13 in the sample: peers are in the export)
     assert spine.locator(".barlayer .trace").count() == 2
     assert spine.locator(".xtick").filter(has_text="Better").count() == 1
-    page.screenshot(path=str(SCREENSHOTS / "national_outcomes_spine.png"), full_page=True)
+    spine.screenshot(path=str(SCREENSHOTS / "national_outcomes_spine.png"))
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()

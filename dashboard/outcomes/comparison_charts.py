@@ -33,6 +33,9 @@ def _funnel_traces(f: Funnel, legend: bool, highlight: str | None = None) -> lis
     largest = float(f.units["denominator"].max() or 1)
     lines = curve(f.reference, f.spread, largest, float(f.units["denominator"].min() or 1))
     named = f.units.height <= LABELLED_UNITS
+    # labels alternate above and below in order of size, so neighbours of similar size stay legible
+    order = f.units.sort("denominator")["unit"].to_list()
+    place = {u: "top center" if n % 2 == 0 else "bottom center" for n, u in enumerate(order)}
     x = lines["denominator"].to_list()
     traces = [
         go.Scatter(x=[x[0], x[-1]], y=[f.reference] * 2, mode="lines", name=t("funnel.reference"),
@@ -61,7 +64,7 @@ def _funnel_traces(f: Funnel, legend: bool, highlight: str | None = None) -> lis
         traces.append(go.Scatter(
             x=rows["denominator"].to_list(), y=rows["rate"].to_list(), mode="markers+text",
             text=[u if named or u == highlight or band != "inside" else "" for u in rows["unit"]],
-            textposition="top center", hovertext=text,
+            textposition=[place[u] for u in rows["unit"]], hovertext=text,
             hovertemplate="%{hovertext}<extra></extra>", name=t(f"funnel.band_{band}"),
             legendgroup=band, showlegend=legend,
             marker={"symbol": symbol, "color": colour, "size": size,
@@ -76,7 +79,7 @@ def funnel_figure(f: Funnel, title: str, highlight: str | None = None) -> go.Fig
     fig.update_layout(
         title=title, height=430, margin={"l": 60, "r": 20, "t": 60, "b": 50},
         xaxis={"title": t("funnel.axis_denominator"), "type": "log"},
-        yaxis={"title": t("funnel.axis_rate"), "tickformat": ".0%", "rangemode": "tozero"},
+        yaxis={"title": t("funnel.axis_rate"), "tickformat": ".0%"},
         legend={"orientation": "h", "y": -0.25}, plot_bgcolor="white",
     )  # fmt: skip
     return fig
