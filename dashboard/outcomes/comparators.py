@@ -49,7 +49,9 @@ def board_funnel(units: pl.DataFrame, policy: Policy, reference: float | None, a
     shown = full.units.filter(~pl.col("unit").is_in(hidden))
     if policy.controlled and policy.method == "round5":
         shown = shown.with_columns(
-            pl.col(c).map_elements(lambda n: shown_count(int(n), policy), return_dtype=pl.Float64)
+            pl.col(c).map_elements(
+                lambda n: float(shown_count(int(n), policy)), return_dtype=pl.Float64
+            )
             for c in ("numerator", "denominator")
         )
     return replace(full, units=shown), len(hidden)
