@@ -242,11 +242,14 @@ def _figures(args: argparse.Namespace, settings: Settings) -> int:
         filters=filters,
         comparators=list(settings.comparators) or None,
         targets=settings.targets,
-        benchmark=read_benchmark(settings.benchmark_file) if settings.benchmark_file else None,
+        benchmark=read_benchmark(settings.benchmark_file, settings.framework_file)
+        if settings.benchmark_file
+        else None,
         policy=_policy(settings),
         extract_date=export.extract_date,
         lag_weeks=settings.run_out_lag_weeks,
         framework_file=settings.framework_file,
+        funnel_adjustment=settings.funnel_adjustment,
     )
     _emit(payload, args.json, figures_text)
     return _exit_code(export)

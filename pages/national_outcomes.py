@@ -4,7 +4,7 @@ board reads first."""
 import polars as pl
 import streamlit as st
 
-from dashboard.app import render, web
+from dashboard.app import comparison, render, web
 from dashboard.core import disclosure
 from dashboard.core.framework import load_framework
 from dashboard.core.strings import t
@@ -36,4 +36,5 @@ if opened is not None:
                 right.caption(t("figures.provisional"))
     st.subheader(t("outcome_pages.table_heading"))
     render.table(table, policy, key="national-outcomes")
+    comparison.spine_section(page, policy)
     render.workbook_button(page, policy)

@@ -285,3 +285,20 @@ def test_page_runs_and_makes_the_file(sample, tmp_path, point_app):
     app.button(key="pack_build").click().run()
     assert not app.exception, app.exception
     assert app.download_button(key="pack_download").label == "Download the board pack"
+
+
+def test_the_pack_compares_with_a_spine_chart_and_funnels_of_partnerships(sample):
+    section = next(s for s in sample.pack.sections if s.key == "comparison")
+    spine, funnels = section.charts
+    # the sample's peers are in the export: every indicator has two comparators, so a bar each
+    bars = [trace for trace in spine.figure.data if trace.type == "bar"]
+    assert (
+        len(bars) == 2
+        and len(bars[0].y) == section.tables[0].source.filter(pl.col("lowest").is_not_null()).height
+    )
+    panels = [a.text for a in funnels.figure.layout.annotations]
+    assert "Personal outcomes met (national outcome 7)" in panels
+    assert "How we compare with Scotland and similar partnerships" in flat(" ".join(sample.pages))
+    # the spine table prints the partnership's own figure as the national outcomes table does
+    printed = dict((r[0], r[1]) for r in section.tables[0].rows)
+    assert printed["People with intensive needs supported at home"].endswith("%")

@@ -53,6 +53,7 @@ PAGE_ENTRIES: tuple[PageEntry, ...] = (
     PageEntry("nav.board", "home", None, "nav.home", ()),
     PageEntry("nav.board", "national-outcomes", "outcomes", "nav.national_outcomes", _OUTCOMES),
     PageEntry("nav.board", "outcome-trends", "outcomes", "nav.outcome_trends", _OUTCOMES),
+    PageEntry("nav.board", "fair-comparison", "outcomes", "nav.fair_comparison", _OUTCOMES),
     PageEntry("nav.board", "board-pack", "report", "nav.board_pack", _ALL),
     PageEntry("nav.commissioning", "zone-map", "zones", "nav.zone_map", _PLACES),
     PageEntry("nav.commissioning", "zone-compare", "zones", "nav.zone_compare", _PLACES),

@@ -193,6 +193,11 @@ class Settings:
         "map.basemap_url", "A map tile style URL. Empty: no basemap (no calls to the internet).",
         default=None,
     )  # fmt: skip
+    funnel_adjustment: str = _s(
+        "funnel.adjustment",
+        "Funnel plots: none (exact binomial limits), multiplicative or additive (widened when units differ beyond chance; docs/figures.md).",
+        default="none",
+    )
 
     @property
     def data_dir(self) -> Path:
@@ -201,7 +206,8 @@ class Settings:
 
 SETTINGS = {f.metadata["key"]: f for f in fields(Settings)}
 
-_CHOICES = {"audience": ("board", "internal"), "disclosure_method": ("suppress", "round5")}
+_CHOICES = {"audience": ("board", "internal"), "disclosure_method": ("suppress", "round5"),
+            "funnel_adjustment": ("none", "multiplicative", "additive")}  # fmt: skip
 
 # The range each number must stay in (inclusive), so a value that would break a page, hang the
 # machine or quietly publish small counts is refused by name: a disclosure threshold under 5 shows

@@ -16,6 +16,7 @@ from dashboard.core.page import NO_FILTERS, Filters
 from dashboard.core.periods import Period, as_at_or_end
 from dashboard.core.settings import DEFAULTS
 from dashboard.outcomes.attainment import outcome_figures
+from dashboard.outcomes.comparators import with_comparisons
 from dashboard.outcomes.indicators import (
     ATTAINMENT_IDS,
     COUNT_IDS,
@@ -164,8 +165,10 @@ def figures_json(
     lag_weeks: int = DEFAULTS.run_out_lag_weeks,
     framework_file: Path = DEFAULTS.framework_file,
     min_hours: float = DEFAULT_INTENSIVE_MIN_HOURS,
+    funnel_adjustment: str = DEFAULTS.funnel_adjustment,
 ) -> dict:
-    """The `dashboard figures --json` object: exact for internal, disclosure-controlled for board."""
+    """The `dashboard figures --json` object: exact for internal, disclosure-controlled for board;
+    each indicator also carries its comparators, Scotland and funnel (outcomes/comparators.py)."""
     figs = outcome_figures(
         con, partnership=partnership, period=period, filters=filters, framework_file=framework_file
     )
@@ -195,5 +198,11 @@ def figures_json(
         "attainment": attainment_block,
         "distance_travelled": _distance_json(figs.distance, policy),
         "review_coverage": _coverage_json(figs.overall, policy),
-        "indicators": indicator_json(table, attainment_protected, policy),
+        "indicators": with_comparisons(
+            indicator_json(table, attainment_protected, policy),
+            table,
+            partnership,
+            policy,
+            funnel_adjustment,
+        ),
     }

@@ -257,7 +257,7 @@ def indicator_table(
         pl.col("smallest_count").alias("year_earlier_smallest_count"),
     )
     peer = (
-        benchmark_average(benchmark, period)
+        benchmark_average(benchmark, period, partnership, comparators)
         if benchmark is not None
         else peer_average(values, peers)
     )

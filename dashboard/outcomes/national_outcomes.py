@@ -18,6 +18,7 @@ from dashboard.core.strings import t
 from dashboard.extract.export import Export
 from dashboard.extract.filters import series_window
 from dashboard.outcomes.attainment import attainments
+from dashboard.outcomes.comparators import spine_for
 from dashboard.outcomes.figures_json import attainment_json, indicator_json
 from dashboard.outcomes.indicators import (
     DEFAULT_GAP_TARGET,
@@ -181,6 +182,7 @@ def build(export: Export, settings: Settings, view: View) -> NationalOutcomesPag
     icons = _icons(series, settings)
     page = NationalOutcomesPage("national-outcomes", view, icons=icons)
     page.tables["indicators"] = _indicator_frame(exact_table, records, icons, framework)
+    page.tables["spine"] = spine_for(exact_table, records, view.partnership, policy, settings.funnel_adjustment)  # fmt: skip
     page.sentences = [t("outcome_pages.national_intro", period=view.period)]
     page.definitions = [
         (t("outcome_pages.outcome_term", n=o.number, label=o.label), o.statement)

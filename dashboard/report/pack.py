@@ -21,12 +21,13 @@ from dashboard.core.settings import Settings
 from dashboard.core.strings import t
 from dashboard.emerging import emerging_needs
 from dashboard.extract.export import Export
-from dashboard.outcomes import national_outcomes, outcome_trends
+from dashboard.outcomes import fair_comparison, national_outcomes, outcome_trends
 from dashboard.outcomes.national_outcomes import NationalOutcomesPage
 from dashboard.outcomes.outcome_trends import OutcomeTrendsPage
 from dashboard.quality import data_quality
 from dashboard.report import sections as printed
 from dashboard.report.charts import attainment_chart, indicator_charts
+from dashboard.report.comparison import comparison_section
 from dashboard.report.content import BoardPack, Section
 from dashboard.report.trust import CAUTION_SHARE, SECTION_TABLES, section_trust, trust_sentence
 from dashboard.spend import spend
@@ -98,6 +99,7 @@ def board_pack(
     policy = policy_for(settings)
     view = View(partnership, period)
     national = national_outcomes.build(export, settings, view)
+    fair = fair_comparison.build(export, settings, view)
     trends = outcome_trends.build(export, settings, view)
     charts, notes = indicator_charts(export, settings, view, policy, indicators=indicators)
     spending = spend.build(export, settings, view)
@@ -105,12 +107,13 @@ def board_pack(
     quality = data_quality.build(export, settings, view)
     sections = [
         printed.national_section(national, policy),
+        comparison_section(national, fair, policy),
         printed.trends_section(trends, charts, notes),
         printed.coverage_section(trends, policy),
         printed.emerging_section(emerging, policy, top_signals),
         printed.spend_section(spending, policy),
     ]
-    pages = [national, trends, spending, emerging, quality]
+    pages = [national, fair, trends, spending, emerging, quality]
     if option is not None:
         sections.append(printed.zones_section(export, settings, view, policy, option))
         pages.insert(-1, PageData("zones", view, definitions=zone_definitions()))

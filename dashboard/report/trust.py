@@ -15,6 +15,8 @@ CAUTION_SHARE = 0.01  # a section whose tables had more rows set aside than this
 SECTION_TABLES: dict[str, tuple[str, ...]] = {
     "national_outcomes": ("areas", "people", "support_plans", "personal_outcomes",
                           "outcome_reviews", "providers", "handbacks", "budget_spend"),
+    "comparison": ("areas", "people", "support_plans", "personal_outcomes", "outcome_reviews",
+                   "providers"),
     "trends": ("areas", "people", "support_plans", "personal_outcomes", "outcome_reviews"),
     "coverage": ("areas", "people", "support_plans", "personal_outcomes", "outcome_reviews"),
     "emerging": ("areas", "people", "support_plans", "home_care_requests", "personal_outcomes"),
