@@ -24,6 +24,7 @@ from dashboard.core import disclosure, query
 from dashboard.core.disclosure import Policy
 from dashboard.core.periods import Period
 from dashboard.core.settings import DEFAULTS, Settings
+from dashboard.emerging.demography import quarter_bases
 from dashboard.emerging.stats import (
     KEYS,
     MEASURES,
@@ -100,6 +101,7 @@ class Emerging:
     watch: pl.DataFrame  # rising but not conclusive, smallest p-value first
     areas: pl.DataFrame  # every area of the partnership
     area_counts: pl.DataFrame  # measure, locality, grp, area_code, recent, before, excess
+    populations: pl.DataFrame  # area_populations rows of the partnership (none: areas' figures)
 
 
 def _judge(cell_frame: pl.DataFrame, fdr: float, trend_len: int, run_len: int) -> pl.DataFrame:
@@ -236,10 +238,12 @@ def emerging(
     quarters = quarter_window(as_at, thresholds.history)
     areas = area_table(con, partnership)
     counts = event_counts(con, partnership, quarters, measures)
-    cell_frame = cells(counts, areas, len(quarters))
+    populations = query.run(con, "emerging_populations", partnership=partnership)
+    bases = quarter_bases(areas, populations, quarters) if populations.height else None
+    cell_frame = cells(counts, areas, len(quarters), bases)
     area_counts = area_rises(counts, cell_frame, len(quarters))
     judged, signals, watch = find_signals(cell_frame, area_counts, thresholds)
-    return Emerging(as_at, quarters, judged, signals, watch, areas, area_counts)
+    return Emerging(as_at, quarters, judged, signals, watch, areas, area_counts, populations)
 
 
 def history_range(found: Emerging) -> tuple[Period, Period, int]:

@@ -1,0 +1,79 @@
+"""Emerging needs, issue 22: rates against the population of their own years (`area_populations`,
+export-contract.md v1.2) and the projection panel. Fixtures as in test_emerging: one person, one
+plan, dated mid-quarter."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from dashboard.emerging import demography, signals, stats
+from tests.builders import db_from_rows
+from tests.test_emerging import AS_AT, STRICT, step_rows
+
+
+def populations(glen_65: dict[int, int]) -> list[dict]:
+    """Glen's two areas with the given 65+ population each, by year (all ages 1,000)."""
+    return [
+        dict(area_code=a, year=y, population=1000, population_65plus=n, projected=y > 2025)
+        for a in ("G1", "G2")
+        for y, n in glen_65.items()
+    ]
+
+
+def test_a_financial_year_takes_the_mid_year_inside_its_first_quarter():
+    q = stats.quarter_window(AS_AT)
+    assert [demography.financial_year(p) for p in (q[0], q[3], q[4], q[11])] == [
+        2023,
+        2023,
+        2024,
+        2025,
+    ]  # fmt: skip  (2023/24 Q1 and Q4, 2024/25 Q1, 2025/26 Q4)
+
+
+def test_a_rise_explained_by_population_growth_alone_is_not_flagged():
+    # Glen dementia: 5 plans a quarter for eight quarters, then 10 (test_emerging's step). Without
+    # populations by year that is a rise of 2.0 and a signal; here Glen's 65+ doubled in 2025
+    # (250 → 500 an area), so the rate per head did not change.
+    rows = step_rows().data | {"area_populations": populations({2023: 250, 2024: 250, 2025: 500})}
+    found = signals.emerging(db_from_rows(rows), partnership="Home", as_at=AS_AT, **STRICT)
+    assert found.signals.height == 0
+    cell = found.cells.filter(pl.col("grp") == "dementia").row(0, named=True)
+    # exposure: 4 quarters × 1,000 aged 65+ = 4,000 recent, 8 × 500 = 4,000 before; RR = 1.0
+    assert (cell["exposure_recent"], cell["exposure_before"], cell["rate_ratio"]) == (
+        4000.0, 4000.0, 1.0)  # fmt: skip
+    # p0 = 4,000 / 8,000 = 0.5: P(Binomial(80, 0.5) >= 40) = Σ C(80, k) ÷ 2^80 for k ≥ 40 = 0.544464
+    assert cell["p_value"] == pytest.approx(0.544464, abs=1e-6)
+    assert cell["rates"][-1] == 10.0  # 10 a quarter per 1,000 of 1,000 aged 65+
+    assert found.watch.filter(pl.col("grp") == "dementia").height == 0
+    # the same counts without the table: the rise of 2.0 is a signal (test_emerging)
+    plain = signals.emerging(
+        db_from_rows(step_rows().data), partnership="Home", as_at=AS_AT, **STRICT
+    )
+    assert plain.signals["rate_ratio"].to_list() == [2.0]
+
+
+def test_a_year_the_table_lacks_takes_the_nearest_and_an_area_it_lacks_its_own_figure():
+    areas = pl.DataFrame({"area_code": ["A", "B"], "locality": ["L", "L"],
+                          "population": [100, 200], "population_65plus": [10, 20]})  # fmt: skip
+    held = pl.DataFrame({"area_code": ["A", "A"], "year": [2020, 2024],
+                         "population": [110, 150], "population_65plus": [11, 15]})  # fmt: skip
+    got = demography.area_years(areas, held, [2019, 2022, 2023, 2030]).sort("area_code", "year")
+    # A: 2019 → 2020's; 2022 is as near 2020 as 2024, the earlier wins; 2023 → 2024; 2030 → 2024
+    assert got["population"].to_list() == [110, 110, 150, 150, 200, 200, 200, 200]
+
+
+def test_the_projection_applies_the_latest_rates_to_the_projected_population():
+    # Glen dementia: 40 plans in 2025/26 at 500 aged 65+ (250 an area, the table's 2025); the
+    # table projects 300 an area in 2030 and 400 in 2035: 40 × 600 / 500 = 48 and 40 × 800 / 500
+    # = 64. Town elderly frail has no rows in the table, so its own 400 for every year: 20 stays 20.
+    rows = step_rows().data | {
+        "area_populations": populations({2023: 250, 2024: 250, 2025: 250, 2030: 300, 2035: 400})
+    }
+    found = signals.emerging(db_from_rows(rows), partnership="Home", as_at=AS_AT, **STRICT)
+    got = demography.projection(found.cells, found.areas, found.populations, found.quarters[-1])
+    assert got.select("grp", "now", "in_5", "in_10", "more_10").rows() == [
+        ("dementia", 40, 48.0, 64.0, 24.0), ("elderly_frail", 20, 20.0, 20.0, 0.0)]  # fmt: skip
+    assert demography.projection(
+        found.cells, found.areas, pl.DataFrame(), found.quarters[-1]
+    ).is_empty()
