@@ -42,4 +42,18 @@ if opened is not None:
         st.markdown(f"- {sentence}")
     if page.watch:
         render.table(page.tables["watch"], policy, key="emerging-watch")
+    st.subheader(t("emerging.heat_heading"))
+    st.caption(t("emerging.heat_intro"))
+    for measure, figure in page.heatmaps:
+        if figure is not None:
+            name = t(f"emerging.measure_{measure}")
+            render.chart_with_table(
+                figure, page.tables[f"heat_{measure}"], policy, key=f"emerging-heat-{measure}",
+                alt=t("emerging.heat_alt", measure=name),
+            )  # fmt: skip
+    st.subheader(t("emerging.projection_heading"))
+    for sentence in page.projection:
+        st.write(sentence)
+    if "projection" in page.tables:
+        render.table(page.tables["projection"], policy, key="emerging-projection")
     render.workbook_button(page, policy)

@@ -77,3 +77,24 @@ def test_the_projection_applies_the_latest_rates_to_the_projected_population():
     assert demography.projection(
         found.cells, found.areas, pl.DataFrame(), found.quarters[-1]
     ).is_empty()
+
+
+def test_heat_map_colours_ratios_around_one_and_leaves_hidden_cells_blank():
+    from dashboard.core.disclosure import Policy
+    from dashboard.emerging import heat
+
+    # Glen dementia 40 against 40 (RR 2.0), Town elderly frail 20 against 40 (RR 1.0), Town
+    # mental health 2 against 3 (RR 1.33, counts below 5: hidden for a board)
+    rows = step_rows().plans("T1", "mental_health", [0, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0])
+    found = signals.emerging(db_from_rows(rows.data), partnership="Home", as_at=AS_AT, **STRICT)
+    grid = heat.ratio_grid(found.cells, "new_plans", Policy("board"))
+    assert grid.select("locality", "grp", "rate_ratio", "suppressed").rows() == [
+        ("Glen", "dementia", 2.0, False), ("Town", "elderly_frail", 1.0, False),
+        ("Town", "mental_health", None, True)]  # fmt: skip
+    fig = heat.heat_figure(grid, "t")
+    z = fig.data[0].z
+    # groups down (dementia, elderly frail, mental health), localities across (Glen, Town):
+    # log2(2.0) = 1 at the top of the scale, log2(1.0) = 0 at its centre, hidden blank
+    assert [list(r) for r in z] == [[1.0, None], [None, 0.0], [None, None]]
+    assert list(fig.data[0].text[2]) == ["", "hidden"]
+    assert fig.data[0].zmid == 0 and fig.data[0].colorscale[0][1] != fig.data[0].colorscale[-1][1]

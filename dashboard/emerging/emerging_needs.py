@@ -22,6 +22,8 @@ from dashboard.core.periods import Period
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
 from dashboard.emerging.charts import map_deck, trend_figure, y_title
+from dashboard.emerging.demography import projection
+from dashboard.emerging.heat import heat_figure, projection_sentences, ratio_grid
 from dashboard.emerging.signals import (
     WATCH_MAX,
     Emerging,
@@ -102,6 +104,8 @@ class EmergingPage(PageData):
     signals: list[SignalDetail] = field(default_factory=list)
     watch: list[str] = field(default_factory=list)  # the watch list in words, strongest first
     watch_note: str = ""  # what the watch list is, or that it is empty
+    heatmaps: list[tuple[str, go.Figure | None]] = field(default_factory=list)  # (measure, map)
+    projection: list[str] = field(default_factory=list)  # the projection panel in words
 
 
 def page_as_at(period_end: date, extract: date) -> date:
@@ -227,6 +231,8 @@ def build(export: Export, settings: Settings, view: View) -> EmergingPage:
           cells=found.cells["p_value"].drop_nulls().len(),
           family=int(found.cells["in_family"].sum()))
     )  # fmt: skip
+    if found.populations.height:
+        page.sentences.append(t("emerging.populations_by_year"))
     if "unmet_requests" not in measures:
         page.sentences.append(t("emerging.no_requests"))
     if view.filters.service_type is not None or view.filters.sds_option is not None:
@@ -264,6 +270,7 @@ def build(export: Export, settings: Settings, view: View) -> EmergingPage:
         + [trend for _, _, trend in parts if trend is not None]
     )
     page.signals = details
+    _where_and_ahead(page, found, measures, policy)
     page.definitions = [
         (t("emerging.def_rate_term"), t("emerging.def_rate")),
         (t("emerging.def_ratio_term"), t("emerging.def_ratio")),
@@ -271,3 +278,24 @@ def build(export: Export, settings: Settings, view: View) -> EmergingPage:
          t("emerging.def_signal", fdr=settings.emerging_fdr, min_ratio=settings.emerging_min_ratio)),
     ]  # fmt: skip
     return page
+
+
+def _where_and_ahead(
+    page: EmergingPage, found: Emerging, measures: list[str], policy: Policy
+) -> None:
+    """The heat map of each measure's rate ratios (whole partnership: it is where to look) and the
+    projection panel, with their tables."""
+    for measure in measures:
+        grid = ratio_grid(found.cells, measure, policy)
+        name = t(f"emerging.measure_{measure}")
+        page.heatmaps.append((measure, heat_figure(grid, t("emerging.heat_title", measure=name))))
+        page.tables[f"heat_{measure}"] = grid.with_columns(
+            pl.col("grp").str.replace_all("_", " ")
+        ).rename({"grp": "group"})
+    table = projection(found.cells, found.areas, found.populations, found.quarters[-1])
+    protected, page.projection = projection_sentences(table, policy)
+    if not protected.is_empty():
+        page.tables["projection"] = protected.with_columns(
+            pl.col("grp").str.replace_all("_", " "),
+            pl.col("measure").replace_strict({m: t(f"emerging.measure_{m}") for m in MEASURES}),
+        ).rename({"grp": "group"})

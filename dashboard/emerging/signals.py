@@ -314,4 +314,5 @@ def emerging_json(
         "cells_in_family": int(found.cells["in_family"].sum()),
         "signals": signal_records(protect_signals(found.signals, policy)),
         "watch": signal_records(protect_signals(found.watch, policy)),
+        "populations_by_year": bool(found.populations.height),
     }
