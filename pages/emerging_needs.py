@@ -36,6 +36,13 @@ if opened is not None:
         st.caption(markdown_text(detail.map_alt))
         areas = page.tables["areas"].filter(pl.col("signal") == chosen)
         render.table(areas.drop("signal"), policy, key="emerging-areas")
+        st.markdown(f"**{t('emerging.why_heading')}**")
+        st.caption(t("emerging.why_intro"))
+        for sentence in detail.why:
+            st.markdown(f"- {markdown_text(sentence)}")  # a locality name is data
+        why = page.tables["why"].filter(pl.col("signal") == chosen)
+        if why.height:
+            render.table(why.drop("signal"), policy, key="emerging-why")
     st.subheader(t("emerging.watch_heading"))
     st.caption(page.watch_note)
     for sentence in page.watch:

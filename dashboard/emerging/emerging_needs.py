@@ -8,7 +8,7 @@ disclosure control here with their areas and trends, and are drawn by `charts`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import plotly.graph_objects as go
@@ -33,6 +33,7 @@ from dashboard.emerging.signals import (
     protect_signals,
 )
 from dashboard.emerging.stats import KEYS, MEASURES, RECENT_QUARTERS, SHARE_MEASURE
+from dashboard.emerging.why import WHY_SCHEMA, for_reader, mix, mix_sentences, protect_mix, waits
 from dashboard.extract.export import Export
 
 # Which table each measure counts, so a page leaves out one the export lacks.
@@ -95,6 +96,7 @@ class SignalDetail:
     note: str | None  # why the trend is not drawn
     deck: pdk.Deck
     map_alt: str
+    why: tuple[str, ...] = ()  # what changed inside the signal, in words (`why`)
 
 
 @dataclass
@@ -269,7 +271,7 @@ def build(export: Export, settings: Settings, view: View) -> EmergingPage:
         [disclosure.protect(pl.DataFrame(schema=TREND_SCHEMA), policy, counts=["count"])]
         + [trend for _, _, trend in parts if trend is not None]
     )
-    page.signals = details
+    page.signals = _with_why(page, found, export, details, policy)
     _where_and_ahead(page, found, measures, policy)
     page.definitions = [
         (t("emerging.def_rate_term"), t("emerging.def_rate")),
@@ -299,3 +301,28 @@ def _where_and_ahead(
             pl.col("grp").str.replace_all("_", " "),
             pl.col("measure").replace_strict({m: t(f"emerging.measure_{m}") for m in MEASURES}),
         ).rename({"grp": "group"})
+
+
+WHY_MAX = 10  # "why" is worked out for the ten strongest signals shown (two queries each)
+
+
+def _with_why(page: EmergingPage, found: Emerging, export: Export, details: list[SignalDetail],
+              policy: Policy) -> list[SignalDetail]:  # fmt: skip
+    """Each of the first WHY_MAX signals with what changed inside it (sentences, and its mix
+    table through disclosure control in the page's `why` table)."""
+    con, partnership = export.cursor(), page.view.partnership
+    out, tables = [], [protect_mix(pl.DataFrame(schema=WHY_SCHEMA), policy)]
+    for i, detail in enumerate(details):
+        if i >= WHY_MAX:
+            out.append(detail)
+            continue
+        keys = dict(zip(KEYS, detail.key.split("|"), strict=True))
+        cell = found.cells.join(pl.DataFrame({k: [v] for k, v in keys.items()}), on=KEYS)
+        cell = cell.row(0, named=True)
+        protected = protect_mix(mix(con, partnership, cell, found.quarters), policy)
+        wait = waits(con, partnership, cell, found.quarters, policy)
+        sentences = mix_sentences(protected) + ([wait] if wait else [])
+        out.append(replace(detail, why=tuple(sentences) or (t("emerging.why_none"),)))
+        tables.append(for_reader(protected).with_columns(signal=pl.lit(detail.key)))
+    page.tables["why"] = pl.concat(tables, how="diagonal_relaxed")
+    return out

@@ -29,7 +29,7 @@ from dashboard.extract.parts import short, table_files
 from dashboard.extract.validation import Report, validate_into
 
 # Bump when validation or the cache's tables change, so old caches are not reused.
-CACHE_VERSION = "13"  # 13: area_populations (contract v1.2)
+CACHE_VERSION = "13-area-populations"  # area_populations (contract v1.2)
 
 
 @dataclass(frozen=True)
