@@ -176,15 +176,19 @@ def _ranked_signals(
     spc_min_mean: float,
 ) -> pl.DataFrame:
     """Cells that rose by the rate test (Tarone-filtered BH at `fdr`) or by SPC (an upward special
-    cause on a cell big enough for XmR, borne out by the counts at `fdr` before correction), either
-    way by at least `min_ratio`."""
+    cause on a cell big enough for XmR, borne out by the counts at `fdr` ÷ the number of such
+    cells: Bonferroni, so SPC adds at most `fdr` false signals a partnership in expectation;
+    docs/emerging.md), either way by at least `min_ratio`."""
     big_enough = _rising(min_ratio)
     by_test = big_enough & pl.col("q_value").is_not_null() & (pl.col("q_value") <= fdr)
+    spc_cell = pl.col("p_value").is_not_null() & (
+        pl.col("before") >= spc_min_mean * pl.col("before_quarters")
+    )
     by_spc = (
         big_enough
         & pl.col("spc_rise")
-        & (pl.col("p_value") <= fdr)
-        & (pl.col("before") >= spc_min_mean * pl.col("before_quarters"))
+        & spc_cell
+        & (pl.col("p_value") <= fdr / spc_cell.sum().clip(lower_bound=1))
     )
     reason = (
         pl.when(by_test & by_spc)
