@@ -311,7 +311,7 @@ def _with_why(page: EmergingPage, found: Emerging, export: Export, details: list
     """Each of the first WHY_MAX signals with what changed inside it (sentences, and its mix
     table through disclosure control in the page's `why` table)."""
     con, partnership = export.cursor(), page.view.partnership
-    out, tables = [], [protect_mix(pl.DataFrame(schema=WHY_SCHEMA), policy)]
+    out, tables = [], [for_reader(protect_mix(pl.DataFrame(schema=WHY_SCHEMA), policy))]
     for i, detail in enumerate(details):
         if i >= WHY_MAX:
             out.append(detail)

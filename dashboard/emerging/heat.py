@@ -20,6 +20,8 @@ from dashboard.core.strings import t
 
 SCALE = "PuOr_r"  # purple falling, orange rising; safe for the common colour-vision deficiencies
 SPAN = 1.0  # log2 units either side of 1: half to twice the earlier rate
+PROJECTION_NAMES = {"now": "latest_year", "in_5": "in_five_years", "in_10": "in_ten_years",
+                    "more_5": "more_in_five_years", "more_10": "more_in_ten_years"}  # fmt: skip
 
 
 def ratio_grid(cell_frame: pl.DataFrame, measure: str, policy: Policy) -> pl.DataFrame:
@@ -74,6 +76,7 @@ def heat_figure(grid: pl.DataFrame, title: str) -> go.Figure | None:
         )
     )  # fmt: skip
     fig.update_layout(title=title, height=max(260, 28 * len(groups) + 120))
+    fig.update_yaxes(autorange="reversed")  # groups read A to Z down the page
     return fig
 
 
@@ -86,8 +89,9 @@ def projection_sentences(table: pl.DataFrame, policy: Policy) -> tuple[pl.DataFr
     hidden = pl.col(disclosure.flag("now"))
     cols = [c for c in table.columns if c.startswith(("in_", "more_"))]
     protected = protected.with_columns(
-        pl.when(hidden).then(None).otherwise(pl.col(c).round(0)).alias(c) for c in cols
-    )
+        pl.when(hidden).then(None).otherwise(pl.col(c).round(0).cast(pl.Int64)).alias(c)
+        for c in cols
+    ).rename({**PROJECTION_NAMES, disclosure.flag("now"): disclosure.flag("latest_year")})
     sentences = []
     for (measure,), part in table.group_by(["measure"], maintain_order=True):
         if policy.controlled and policy.is_small(int(part["now"].sum())):

@@ -144,4 +144,5 @@ def for_reader(protected: pl.DataFrame) -> pl.DataFrame:
     return protected.with_columns(
         dimension=pl.Series([t(f"emerging.why_dim_{d}") for d, _ in pairs], dtype=pl.String),
         category=pl.Series([category_label(d, c) for d, c in pairs], dtype=pl.String),
-    )
+    ).rename({"partnership": "partnership_recent",
+              disclosure.flag("partnership"): disclosure.flag("partnership_recent")})  # fmt: skip
