@@ -4,12 +4,22 @@ plan, dated mid-quarter."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from dashboard.emerging import demography, signals, stats
-from tests.builders import db_from_rows
+from dashboard.app.navigation import builder
+from dashboard.core.disclosure import Policy
+from dashboard.core.page import View
+from dashboard.core.settings import Settings
+from dashboard.emerging import demography, heat, signals, stats
+from dashboard.extract.export import open_export
+from tests.builders import db_from_rows, write_export
 from tests.test_emerging import AS_AT, STRICT, step_rows
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def populations(glen_65: dict[int, int]) -> list[dict]:
@@ -80,9 +90,6 @@ def test_the_projection_applies_the_latest_rates_to_the_projected_population():
 
 
 def test_heat_map_colours_ratios_around_one_and_leaves_hidden_cells_blank():
-    from dashboard.core.disclosure import Policy
-    from dashboard.emerging import heat
-
     # Glen dementia 40 against 40 (RR 2.0), Town elderly frail 20 against 40 (RR 1.0), Town
     # mental health 2 against 3 (RR 1.33, counts below 5: hidden for a board)
     rows = step_rows().plans("T1", "mental_health", [0, 1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0])
@@ -98,3 +105,34 @@ def test_heat_map_colours_ratios_around_one_and_leaves_hidden_cells_blank():
     assert [list(r) for r in z] == [[1.0, None], [None, 0.0], [None, None]]
     assert list(fig.data[0].text[2]) == ["", "hidden"]
     assert fig.data[0].zmid == 0 and fig.data[0].colorscale[0][1] != fig.data[0].colorscale[-1][1]
+
+
+def test_json_and_page_say_when_rates_use_populations_by_year(tmp_path, point_app):
+    grown = step_rows().data | {
+        "area_populations": populations({2023: 250, 2024: 250, 2025: 250, 2030: 300, 2035: 400})
+    }
+    for data, by_year in ((step_rows().data, False), (grown, True)):
+        out = signals.emerging_json(db_from_rows(data), partnership="Home", as_at=AS_AT,
+                                    policy=Policy("internal"), **STRICT)  # fmt: skip
+        assert out["populations_by_year"] is by_year
+    folder = write_export(tmp_path / "export", grown, AS_AT)
+    export = open_export(folder, Settings(cache_dir=tmp_path / "cache"))
+    page = builder("emerging-needs")(export, Settings(), View("Home", "2025/26"))
+    # the projection test's figures: Glen dementia 40 → 48 and 64; Town elderly frail 20 stays 20
+    assert page.projection == [
+        "At the latest year's rates, the 60 new plans of the latest year would become about 68 a "
+        "year in five years and 84 in ten, from the projected population alone."
+    ]
+    assert page.tables["projection"].select("group", "latest_year", "in_ten_years").rows() == [
+        ("dementia", 40, 64), ("elderly frail", 20, 20)]  # fmt: skip
+    # the signal's why: the age mix (test_emerging_why) and the heat map of new plans
+    [detail] = page.signals
+    assert detail.why[0].startswith("Age: people aged 85 and over made up 100%")
+    assert [m for m, f in page.heatmaps if f is not None] == ["new_plans"]
+    point_app(folder)
+    app = AppTest.from_file(str(ROOT / "pages" / "emerging_needs.py"), default_timeout=60)
+    app.query_params["period"] = "2025/26"
+    app.run()
+    assert not app.exception, app.exception
+    text = " ".join(m.value for m in app.markdown)
+    assert "68 a year in five years" in text and "aged 85 and over" in text
