@@ -85,13 +85,23 @@ def projection_sentences(table: pl.DataFrame, policy: Policy) -> tuple[pl.DataFr
     count back, so it is hidden with it) and one sentence a measure, totals over the groups."""
     if table.is_empty():
         return table, [t("emerging.projection_none")]
-    protected = disclosure.protect(table, policy, counts=["now"])
-    hidden = pl.col(disclosure.flag("now"))
-    cols = [c for c in table.columns if c.startswith(("in_", "more_"))]
-    protected = protected.with_columns(
-        pl.when(hidden).then(None).otherwise(pl.col(c).round(0).cast(pl.Int64)).alias(c)
-        for c in cols
-    ).rename({**PROJECTION_NAMES, disclosure.flag("now"): disclosure.flag("latest_year")})
+    whole = table.select("measure", "grp", "now",
+                         *(pl.col(c).round(0).cast(pl.Int64) for c in ("in_5", "in_10")))  # fmt: skip
+    # projections are figures of people too: a small one is hidden like a count, and the "more"
+    # columns (differences of a few) are left to the sentences, which give only totals
+    protected = disclosure.protect(whole, policy, counts=["now", "in_5", "in_10"]).rename(
+        {c: PROJECTION_NAMES[c] for c in ("now", "in_5", "in_10")}
+        | {
+            disclosure.flag(c): disclosure.flag(PROJECTION_NAMES[c])
+            for c in ("now", "in_5", "in_10")
+        }
+    )
+    now_hidden = pl.col(disclosure.flag("latest_year"))
+    for c in ("in_five_years", "in_ten_years"):  # a projection would give a hidden count back
+        protected = protected.with_columns(
+            pl.when(now_hidden).then(None).otherwise(pl.col(c)).alias(c),
+            (pl.col(disclosure.flag(c)) | now_hidden).alias(disclosure.flag(c)),
+        )
     sentences = []
     for (measure,), part in table.group_by(["measure"], maintain_order=True):
         if policy.controlled and policy.is_small(int(part["now"].sum())):
