@@ -110,6 +110,24 @@ def plans_with(**row) -> list[dict]:
             ("home_care_requests", "assessed_date", "future_date", 1, ["Q2"]),
             id="future_assessed_date",
         ),
+        pytest.param(
+            tables(area_populations=BASE["area_populations"]
+                   + [dict(BASE["area_populations"][0], year=2026, population=-1)]),
+            ("area_populations", "population", "negative_value", 1, ["A1|2026"]),
+            id="negative_population",
+        ),
+        pytest.param(
+            tables(area_populations=BASE["area_populations"]
+                   + [dict(BASE["area_populations"][0], area_code="A9")]),
+            ("area_populations", "area_code", "dangling_reference", 1, ["A9|2025"]),
+            id="population_of_an_unknown_area",
+        ),
+        pytest.param(
+            tables(area_populations=BASE["area_populations"]
+                   + [dict(BASE["area_populations"][0], year=1066)]),
+            ("area_populations", "year", "out_of_range", 1, ["A1|1066"]),
+            id="population_year_out_of_range",
+        ),
     ],
 )  # fmt: skip
 def test_each_data_error_is_reported_and_set_aside(tmp_path, data, expected):

@@ -67,6 +67,10 @@ BASE: dict[str, list[dict]] = {
         dict(handback_id="H1", plan_id="S2", provider_id="PR1", handback_date=date(2025, 9, 1),
              reason="staffing"),
     ],
+    "area_populations": [
+        dict(area_code="A1", year=2025, population=1000, population_65plus=200, projected=False),
+        dict(area_code="A1", year=2030, population=1010, population_65plus=230, projected=True),
+    ],
 }  # fmt: skip
 
 

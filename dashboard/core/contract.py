@@ -297,6 +297,18 @@ TABLES: dict[str, Table] = {
                 C("reason", STRING, codes=HANDBACK_REASONS),
             ),
         ),
+        Table(
+            "area_populations",  # v1.2: estimates and projections by year; absent = areas' figures
+            key=("area_code", "year"),
+            required=False,
+            columns=(
+                C("area_code", STRING, references=("areas", "area_code")),
+                C("year", INT, int_range=(1900, 2200)),
+                C("population", INT, non_negative=True),
+                C("population_65plus", INT, non_negative=True),
+                C("projected", BOOL),
+            ),
+        ),
     )
 }
 

@@ -8,7 +8,7 @@ disclosure control here with their areas and trends, and are drawn by `charts`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import plotly.graph_objects as go
@@ -22,6 +22,8 @@ from dashboard.core.periods import Period
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
 from dashboard.emerging.charts import map_deck, trend_figure, y_title
+from dashboard.emerging.demography import projection
+from dashboard.emerging.heat import heat_figure, projection_sentences, ratio_grid
 from dashboard.emerging.signals import (
     WATCH_MAX,
     Emerging,
@@ -31,6 +33,7 @@ from dashboard.emerging.signals import (
     protect_signals,
 )
 from dashboard.emerging.stats import KEYS, MEASURES, RECENT_QUARTERS, SHARE_MEASURE
+from dashboard.emerging.why import WHY_SCHEMA, for_reader, mix, mix_sentences, protect_mix, waits
 from dashboard.extract.export import Export
 
 # Which table each measure counts, so a page leaves out one the export lacks.
@@ -93,6 +96,7 @@ class SignalDetail:
     note: str | None  # why the trend is not drawn
     deck: pdk.Deck
     map_alt: str
+    why: tuple[str, ...] = ()  # what changed inside the signal, in words (`why`)
 
 
 @dataclass
@@ -102,6 +106,8 @@ class EmergingPage(PageData):
     signals: list[SignalDetail] = field(default_factory=list)
     watch: list[str] = field(default_factory=list)  # the watch list in words, strongest first
     watch_note: str = ""  # what the watch list is, or that it is empty
+    heatmaps: list[tuple[str, go.Figure | None]] = field(default_factory=list)  # (measure, map)
+    projection: list[str] = field(default_factory=list)  # the projection panel in words
 
 
 def page_as_at(period_end: date, extract: date) -> date:
@@ -227,6 +233,8 @@ def build(export: Export, settings: Settings, view: View) -> EmergingPage:
           cells=found.cells["p_value"].drop_nulls().len(),
           family=int(found.cells["in_family"].sum()))
     )  # fmt: skip
+    if found.populations.height:
+        page.sentences.append(t("emerging.populations_by_year"))
     if "unmet_requests" not in measures:
         page.sentences.append(t("emerging.no_requests"))
     if view.filters.service_type is not None or view.filters.sds_option is not None:
@@ -263,7 +271,8 @@ def build(export: Export, settings: Settings, view: View) -> EmergingPage:
         [disclosure.protect(pl.DataFrame(schema=TREND_SCHEMA), policy, counts=["count"])]
         + [trend for _, _, trend in parts if trend is not None]
     )
-    page.signals = details
+    page.signals = _with_why(page, found, export, details, policy)
+    _where_and_ahead(page, found, measures, policy)
     page.definitions = [
         (t("emerging.def_rate_term"), t("emerging.def_rate")),
         (t("emerging.def_ratio_term"), t("emerging.def_ratio")),
@@ -271,3 +280,49 @@ def build(export: Export, settings: Settings, view: View) -> EmergingPage:
          t("emerging.def_signal", fdr=settings.emerging_fdr, min_ratio=settings.emerging_min_ratio)),
     ]  # fmt: skip
     return page
+
+
+def _where_and_ahead(
+    page: EmergingPage, found: Emerging, measures: list[str], policy: Policy
+) -> None:
+    """The heat map of each measure's rate ratios (whole partnership: it is where to look) and the
+    projection panel, with their tables."""
+    for measure in measures:
+        grid = ratio_grid(found.cells, measure, policy)
+        name = t(f"emerging.measure_{measure}")
+        page.heatmaps.append((measure, heat_figure(grid, t("emerging.heat_title", measure=name))))
+        page.tables[f"heat_{measure}"] = grid.with_columns(
+            pl.col("grp").str.replace_all("_", " ")
+        ).rename({"grp": "group"})
+    table = projection(found.cells, found.areas, found.populations, found.quarters[-1])
+    protected, page.projection = projection_sentences(table, policy)
+    if not protected.is_empty():
+        page.tables["projection"] = protected.with_columns(
+            pl.col("grp").str.replace_all("_", " "),
+            pl.col("measure").replace_strict({m: t(f"emerging.measure_{m}") for m in MEASURES}),
+        ).rename({"grp": "group"})
+
+
+WHY_MAX = 10  # "why" is worked out for the ten strongest signals shown (two queries each)
+
+
+def _with_why(page: EmergingPage, found: Emerging, export: Export, details: list[SignalDetail],
+              policy: Policy) -> list[SignalDetail]:  # fmt: skip
+    """Each of the first WHY_MAX signals with what changed inside it (sentences, and its mix
+    table through disclosure control in the page's `why` table)."""
+    con, partnership = export.cursor(), page.view.partnership
+    out, tables = [], [for_reader(protect_mix(pl.DataFrame(schema=WHY_SCHEMA), policy))]
+    for i, detail in enumerate(details):
+        if i >= WHY_MAX:
+            out.append(detail)
+            continue
+        keys = dict(zip(KEYS, detail.key.split("|"), strict=True))
+        cell = found.cells.join(pl.DataFrame({k: [v] for k, v in keys.items()}), on=KEYS)
+        cell = cell.row(0, named=True)
+        protected = protect_mix(mix(con, partnership, cell, found.quarters), policy)
+        wait = waits(con, partnership, cell, found.quarters, policy)
+        sentences = mix_sentences(protected) + ([wait] if wait else [])
+        out.append(replace(detail, why=tuple(sentences) or (t("emerging.why_none"),)))
+        tables.append(for_reader(protected).with_columns(signal=pl.lit(detail.key)))
+    page.tables["why"] = pl.concat(tables, how="diagonal_relaxed")
+    return out

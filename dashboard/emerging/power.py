@@ -21,7 +21,9 @@ from dashboard.emerging.stats import (
     BEFORE_QUARTERS,
     RECENT_QUARTERS,
     benjamini_hochberg,
+    cell_spc,
     one_sided_p,
+    spc_rise,
     tarone_testable,
 )
 
@@ -37,10 +39,11 @@ class Method:
 
     before: int
     discrete: bool
+    spc_bonferroni: bool = True  # SPC borne out at p <= fdr ÷ its cells (since issue 22), not fdr
 
 
 LONG_HISTORY = 20  # five years: the most a partnership is likely to set
-OLD = Method(BEFORE_QUARTERS, discrete=False)
+OLD = Method(BEFORE_QUARTERS, discrete=False, spc_bonferroni=False)
 NEW = Method(DEFAULTS.emerging_history_quarters, discrete=True)
 LONG = Method(LONG_HISTORY, discrete=True)
 METHODS = {"old": OLD, "new": NEW, "long": LONG}
@@ -109,3 +112,54 @@ def table(reps: int = 300, seed: int = SEED) -> dict[str, dict]:
         }
         for name, m in METHODS.items()
     }
+
+
+def _spc_flags(series: np.ndarray, rate: np.ndarray, method: Method, fdr: float,
+               min_ratio: float, spc_min_mean: float) -> np.ndarray:  # fmt: skip
+    """The cells (reps × cells) the SPC route adds to `rate`'s, judged as `signals` does: an upward
+    special cause in the latest four quarters on a cell averaging at least `spc_min_mean` before,
+    a ratio of at least the minimum, borne out at p <= fdr (the first method) or at p <= fdr ÷
+    the number of such cells (Bonferroni over the cells SPC may judge, since issue 22)."""
+    recent = series[:, :, -RECENT_QUARTERS:].sum(axis=2)
+    before = series[:, :, :-RECENT_QUARTERS].sum(axis=2)
+    p = one_sided_p(recent, recent + before, RECENT_QUARTERS / (RECENT_QUARTERS + method.before))
+    eligible = (recent + before > 0) & (before >= spc_min_mean * method.before)
+    bound = (
+        fdr / np.maximum(eligible.sum(axis=1, keepdims=True), 1) if method.spc_bonferroni else fdr
+    )
+    candidate = (
+        eligible & (p <= bound) & (recent * method.before >= min_ratio * before * RECENT_QUARTERS)
+    )
+    out = np.zeros(recent.shape, dtype=bool)
+    for r, c in zip(*np.nonzero(candidate & ~rate), strict=True):
+        out[r, c] = spc_rise(cell_spc([float(x) for x in series[r, c]]))
+    return out
+
+
+def full_method(method: Method, means: np.ndarray, rises: np.ndarray, reps: int, seed: int,
+                fdr: float = DEFAULTS.emerging_fdr, min_ratio: float = DEFAULTS.emerging_min_ratio,
+                spc_min_mean: float = DEFAULTS.emerging_spc_min_mean) -> np.ndarray:  # fmt: skip
+    """Signals (reps × cells) by the rate test or SPC, each quarter drawn apart (SPC reads them)."""
+    rng = np.random.default_rng(seed)
+    shape = (reps, means.size)
+    history = rng.poisson(means[None, :, None], (*shape, method.before))
+    latest = rng.poisson((means * rises)[None, :, None], (*shape, RECENT_QUARTERS))
+    series = np.concatenate([history, latest], axis=2)
+    rate = flagged(latest.sum(axis=2), history, method, fdr, min_ratio)
+    return rate | _spc_flags(series, rate, method, fdr, min_ratio, spc_min_mean)
+
+
+def full_table(reps: int = 300, seed: int = SEED) -> dict[str, dict]:
+    """As `table`, for the whole method (rate test or SPC): power and false signals a partnership."""
+    out: dict[str, dict] = {}
+    for name, m in METHODS.items():
+        means = np.append(background_means(np.random.default_rng(seed)), SIZES)
+        null = full_method(m, means, np.ones(means.size), reps, seed)
+        power_of = {}
+        for s in SIZES:
+            for r in RISES:
+                means = np.append(background_means(np.random.default_rng(seed)), s)
+                rises = np.append(np.ones(CELLS), r)
+                power_of[(s, r)] = float(full_method(m, means, rises, reps, seed)[:, -1].mean())
+        out[name] = {"power": power_of, "false_signals": float(null.sum(axis=1).mean())}
+    return out

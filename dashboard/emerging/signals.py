@@ -24,6 +24,7 @@ from dashboard.core import disclosure, query
 from dashboard.core.disclosure import Policy
 from dashboard.core.periods import Period
 from dashboard.core.settings import DEFAULTS, Settings
+from dashboard.emerging.demography import quarter_bases
 from dashboard.emerging.stats import (
     KEYS,
     MEASURES,
@@ -100,6 +101,7 @@ class Emerging:
     watch: pl.DataFrame  # rising but not conclusive, smallest p-value first
     areas: pl.DataFrame  # every area of the partnership
     area_counts: pl.DataFrame  # measure, locality, grp, area_code, recent, before, excess
+    populations: pl.DataFrame  # area_populations rows of the partnership (none: areas' figures)
 
 
 def _judge(cell_frame: pl.DataFrame, fdr: float, trend_len: int, run_len: int) -> pl.DataFrame:
@@ -174,15 +176,19 @@ def _ranked_signals(
     spc_min_mean: float,
 ) -> pl.DataFrame:
     """Cells that rose by the rate test (Tarone-filtered BH at `fdr`) or by SPC (an upward special
-    cause on a cell big enough for XmR, borne out by the counts at `fdr` before correction), either
-    way by at least `min_ratio`."""
+    cause on a cell big enough for XmR, borne out by the counts at `fdr` ÷ the number of such
+    cells: Bonferroni, so SPC adds at most `fdr` false signals a partnership in expectation;
+    docs/emerging.md), either way by at least `min_ratio`."""
     big_enough = _rising(min_ratio)
     by_test = big_enough & pl.col("q_value").is_not_null() & (pl.col("q_value") <= fdr)
+    spc_cell = pl.col("p_value").is_not_null() & (
+        pl.col("before") >= spc_min_mean * pl.col("before_quarters")
+    )
     by_spc = (
         big_enough
         & pl.col("spc_rise")
-        & (pl.col("p_value") <= fdr)
-        & (pl.col("before") >= spc_min_mean * pl.col("before_quarters"))
+        & spc_cell
+        & (pl.col("p_value") <= fdr / spc_cell.sum().clip(lower_bound=1))
     )
     reason = (
         pl.when(by_test & by_spc)
@@ -236,10 +242,12 @@ def emerging(
     quarters = quarter_window(as_at, thresholds.history)
     areas = area_table(con, partnership)
     counts = event_counts(con, partnership, quarters, measures)
-    cell_frame = cells(counts, areas, len(quarters))
+    populations = query.run(con, "emerging_populations", partnership=partnership)
+    bases = quarter_bases(areas, populations, quarters) if populations.height else None
+    cell_frame = cells(counts, areas, len(quarters), bases)
     area_counts = area_rises(counts, cell_frame, len(quarters))
     judged, signals, watch = find_signals(cell_frame, area_counts, thresholds)
-    return Emerging(as_at, quarters, judged, signals, watch, areas, area_counts)
+    return Emerging(as_at, quarters, judged, signals, watch, areas, area_counts, populations)
 
 
 def history_range(found: Emerging) -> tuple[Period, Period, int]:
@@ -310,4 +318,5 @@ def emerging_json(
         "cells_in_family": int(found.cells["in_family"].sum()),
         "signals": signal_records(protect_signals(found.signals, policy)),
         "watch": signal_records(protect_signals(found.watch, policy)),
+        "populations_by_year": bool(found.populations.height),
     }

@@ -193,13 +193,20 @@ def _in_history(counts: pl.DataFrame, starts: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def cells(counts: pl.DataFrame, areas: pl.DataFrame, n_quarters: int = QUARTERS) -> pl.DataFrame:
+def cells(
+    counts: pl.DataFrame,
+    areas: pl.DataFrame,
+    n_quarters: int = QUARTERS,
+    bases: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """One row per measure × locality × group with any event in its measure's history
     (`history_starts`) and the latest four quarters: the quarterly counts and rates per 1,000
     (lists, oldest first, from the measure's first quarter), the window counts and exposures.
 
-    The rate base of a quarter is the locality's population (aged 65+ for the older groups); for
-    outcomes set it is all the outcomes set in the locality that quarter (a share per 1,000)."""
+    The rate base of a quarter is the locality's population (aged 65+ for the older groups) of
+    that quarter's year when `bases` (locality, q, population, population_65plus; `demography`)
+    is given, else the areas' figures for every quarter; for outcomes set it is all the outcomes
+    set in the locality that quarter (a share per 1,000)."""
     starts = history_starts(counts, n_quarters)
     by_q = _in_history(counts, starts).group_by([*KEYS, "q"]).agg(pl.col("n").sum())
     quarters = pl.DataFrame({"q": list(range(n_quarters))}, schema={"q": by_q.schema["q"]})
@@ -212,9 +219,13 @@ def cells(counts: pl.DataFrame, areas: pl.DataFrame, n_quarters: int = QUARTERS)
         .join(by_q, on=[*KEYS, "q"], how="left")
         .with_columns(pl.col("n").fill_null(0))
     )
-    populations = areas.group_by("locality").agg(
-        pl.col("population").sum(), pl.col("population_65plus").sum()
-    )
+    if bases is None:
+        bases = (
+            areas.group_by("locality")
+            .agg(pl.col("population").sum(), pl.col("population_65plus").sum())
+            .join(quarters, how="cross")
+        )
+    populations = bases.with_columns(pl.col("q").cast(by_q.schema["q"]))
     totals = (
         full.filter(pl.col("measure") == SHARE_MEASURE)
         .group_by(["locality", "q"])
@@ -230,7 +241,7 @@ def cells(counts: pl.DataFrame, areas: pl.DataFrame, n_quarters: int = QUARTERS)
         .cast(pl.Float64)
     )
     full = (
-        full.join(populations, on="locality", how="left")
+        full.join(populations, on=["locality", "q"], how="left")
         .join(totals, on=["locality", "q"], how="left")
         .with_columns(base.alias("base"))
         .with_columns(

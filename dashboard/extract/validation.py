@@ -61,6 +61,7 @@ ACCEPTED = {
 ORDER = (
     "areas", "providers", "home_care_lots", "people", "support_plans", "personal_outcomes",
     "outcome_reviews", "budget_spend", "home_care_requests", "handbacks",
+    "area_populations",
 )  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from dashboard.sample.geography import Areas
 from dashboard.sample.market import Lots, Providers, handbacks, requests
 from dashboard.sample.people import GROUP_NAMES, People
 from dashboard.sample.plans import Plans
+from dashboard.sample.timeline import to_date
 from dashboard.sample.writer import ExportWriter, ids
 
 
@@ -27,6 +28,8 @@ def write_partnership(
         "population_65plus": ar.population_65plus, "centroid_lat": ar.lat,
         "centroid_lon": ar.lon, "geometry_wkt": ar.wkt,
     })  # fmt: skip
+
+    w.append("area_populations", area_populations(ar, extract_day))
 
     provider_id = ids("PR", c.take("provider", len(prov.role)), 5)
     w.append(
@@ -138,3 +141,26 @@ def write_partnership(
          "plan_id": plan_id.take(pa.array(hb["plan"])), "provider_id": provider_of(hb["provider"]),
          "handback_date": hb["day"], "reason": hb["reason"]},
     )  # fmt: skip
+
+
+# Modest growth a year for the sample's area_populations (export-contract.md v1.2): all ages almost
+# flat, the 65+ population growing as Scotland's projections show. No random draw, so every other
+# table keeps its figures.
+GROWTH_ALL, GROWTH_65 = 0.002, 0.015
+POPULATION_YEARS = (-8, 12)  # from eight years before the extract's year to ten after
+
+
+def area_populations(ar: Areas, extract_day: int) -> dict[str, object]:
+    """Each area's population a year, estimates up to the year before the extract (the figure
+    `areas` holds) and projections after, growing by GROWTH_ALL and GROWTH_65 a year."""
+    base = to_date(extract_day).year - 1
+    years = np.arange(base + POPULATION_YEARS[0], base + POPULATION_YEARS[1])
+    step = np.tile(years - base, len(ar))
+
+    def grown(pop: np.ndarray, rate: float) -> np.ndarray:
+        return np.round(np.repeat(pop, len(years)) * (1 + rate) ** step).astype(np.int64)
+
+    return {"area_code": np.repeat(np.array(ar.code), len(years)), "year": step + base,
+            "population": grown(ar.population, GROWTH_ALL),
+            "population_65plus": grown(ar.population_65plus, GROWTH_65),
+            "projected": step > 0}  # fmt: skip
