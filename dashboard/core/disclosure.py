@@ -18,7 +18,7 @@ from typing import Literal
 
 import polars as pl
 
-from dashboard.core import suppression
+from dashboard.core import formats, suppression
 from dashboard.core.escape import spreadsheet_frame
 from dashboard.core.settings import DEFAULTS
 from dashboard.core.strings import t
@@ -301,19 +301,21 @@ def _screen_text(value: object, percent: bool) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return t("disclosure.percent", value=value * 100) if percent else f"{value:,.1f}"
+        return formats.percent(value) if percent else formats.number(value)
     if isinstance(value, Decimal):  # money
         return f"{value:,.2f}"
     if isinstance(value, date):
-        return value.isoformat()
+        return formats.day(value)
     return str(value)
 
 
 def display(
     df: pl.DataFrame, policy: Policy, *, percent: Sequence[str] | None = None
 ) -> pl.DataFrame:
-    """Every cell as screen text: suppressed cells "<5" (the threshold), rates as percentages with
-    one decimal, counts with thousands separators, a true gap as a dash; flag columns dropped.
+    """Every cell as screen text: suppressed counts "<5" (the threshold) and suppressed rates
+    "hidden" (a "<5" where a percentage is expected reads as "under 5%"), rates as percentages
+    with one decimal, counts with thousands separators, dates as "31 March 2026", a true gap as a
+    dash; flag columns dropped.
 
     `percent` names the rate columns; by default every protected float column is a rate."""
     flags = set(flag_columns(df))
@@ -324,8 +326,9 @@ def display(
         if c in flags:
             continue
         hidden = df[flag(c)].to_list() if flag(c) in flags else [False] * df.height
+        mark = formats.percent(None, hidden=True) if c in rate_cols else symbol
         columns[c] = [
-            symbol if h else _screen_text(v, c in rate_cols)
+            mark if h else _screen_text(v, c in rate_cols)
             for v, h in zip(df[c].to_list(), hidden, strict=True)
         ]
     return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))

@@ -29,7 +29,7 @@ from dashboard.extract.parts import short, table_files
 from dashboard.extract.validation import Report, validate_into
 
 # Bump when validation or the cache's tables change, so old caches are not reused.
-CACHE_VERSION = "12"
+CACHE_VERSION = "13"
 
 
 @dataclass(frozen=True)

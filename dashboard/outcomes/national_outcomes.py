@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from dashboard.core import formats
 from dashboard.core.disclosure import Policy, flag
 from dashboard.core.framework import Framework, load_framework
 from dashboard.core.page import PageData, View, policy_for
@@ -30,7 +31,7 @@ from dashboard.outcomes.outcome_trends import outcome_definitions
 from dashboard.outcomes.peers import read_benchmark
 from dashboard.spc.icons import ASSURANCE_ICONS, assurance_icon, variation_icon
 from dashboard.spc.series import Rules, judge
-from dashboard.spc.xmr import band_assurance, format_value
+from dashboard.spc.xmr import band_assurance
 
 BUDGET_ID = "no9_budget_utilisation"
 INDICATOR_FIELDS = ("value", "year_earlier", "peer_average", "target", "gap")
@@ -73,7 +74,7 @@ def format_indicator(value: float | None, unit: str, *, difference: bool = False
     if unit == "rate":
         if difference:
             return t("outcome_pages.points", value=value * 100)
-        return format_value(value, "%")
+        return formats.percent(value)
     if unit == "percentage_points":
         return t("outcome_pages.points", value=value)
     return t("outcome_pages.per_100_signed" if difference else "outcome_pages.per_100", value=value)

@@ -83,7 +83,7 @@ def spend_charts(
     judged = band_judgement(util, band)
     readings = [
         reading(util, t("spend.measure_utilisation"), "%", periods),
-        reading(money, t("spend.measure_spend"), "", periods),
+        reading(money, t("spend.measure_spend"), "£", periods),
     ]
     if judged:
         readings.append(t(f"spend.band_{judged}", low=band[0], high=band[1]))
@@ -92,7 +92,7 @@ def spend_charts(
     alt_u = t("spend.alt_utilisation", n=series.height, periods=periods,
               centre=format_value(util.centre, "%"), low=band[0], high=band[1])  # fmt: skip
     alt_s = t("spend.alt_spend", n=series.height, periods=periods,
-              centre=format_value(money.centre, ""))  # fmt: skip
+              centre=format_value(money.centre, "£"))  # fmt: skip
     return SpendCharts(
         SpendChart(fig_u, util, alt_u, "series", note),
         SpendChart(fig_s, money, alt_s, "series", note),
