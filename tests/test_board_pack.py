@@ -122,7 +122,8 @@ def test_table_prints_a_hidden_count_as_under_the_threshold():
                                    rates={"rate": ("met", "den")})  # fmt: skip
     printed = table(protected, policy, {"group": "Group", "met": "Met", "rate": "Rate"}, "cap")
     assert printed.header == ("Group", "Met", "Rate")
-    assert printed.rows == (("A", "<5", "<5"), ("B", "20", "50.0%"))  # 20 / 40 = 50.0%
+    # the rate reads "hidden", as on screen: "<5" where a percentage stands reads "under 5%"
+    assert printed.rows == (("A", "<5", "hidden"), ("B", "20", "50.0%"))  # 20 / 40 = 50.0%
 
 
 def test_lat_stretch_keeps_shapes_in_proportion():

@@ -11,6 +11,7 @@ from datetime import date
 
 import plotly.graph_objects as go
 
+from dashboard.core import formats
 from dashboard.core.strings import t
 from dashboard.spc.icons import colour
 from dashboard.spc.xmr import Annotation, SpcResult, format_value
@@ -26,6 +27,7 @@ MARKERS = {
 }
 MARKER_SIZE = 9
 LINE_WIDTH = 2
+NARROW = 0.05  # a percentage axis spanning less than this gets one decimal
 
 
 def _hline(xs: Sequence, y: float, name: str, ink: str, dash: str, legend: bool) -> go.Scatter:
@@ -120,6 +122,14 @@ def _point_markers(result: SpcResult, xs: Sequence, unit: str) -> list[go.Scatte
     return traces
 
 
+def percent_ticks(result: SpcResult) -> str:
+    """Whole per cents, or one decimal when the points and limits span under 5 points: rounded
+    to whole per cents, close ticks would repeat a label (24%, 24%)."""
+    seen = [v for v in result.points["value"].to_list() if v is not None]
+    seen += [v for v in result.limits if v is not None]
+    return ".1%" if seen and max(seen) - min(seen) < NARROW else ".0%"
+
+
 def spc_figure(
     result: SpcResult,
     *,
@@ -136,7 +146,12 @@ def spc_figure(
     the result's; annotations at an index or a date (the latter needs `dates`) are drawn as
     dotted vertical lines with their text. `percent`: values are fractions shown as %."""
     n = result.points.height
-    xs = list(dates) if dates is not None else list(range(n))
+    # months read "March 2026" on the axis and in the hover text, never "2026-03"
+    xs = (
+        [formats.month(x) if isinstance(x, str) else x for x in dates]
+        if dates is not None
+        else list(range(n))
+    )
     if len(xs) != n:
         raise ValueError("dates must have one entry per point")
     unit = "%" if percent else ""
@@ -145,7 +160,11 @@ def spc_figure(
     if target is not None and n:
         fig.add_trace(_hline(xs, target, t("spc.chart_target"), colour("target"), "dashdot", True))
     for note in (*result.annotations, *annotations):
-        x = xs[note.at] if isinstance(note.at, int) else note.at
+        x = (
+            xs[note.at]
+            if isinstance(note.at, int)
+            else (formats.month(note.at) if isinstance(note.at, str) else note.at)
+        )
         fig.add_shape(
             type="line",
             x0=x,
@@ -161,7 +180,10 @@ def spc_figure(
     fig.update_layout(
         title={"text": title},
         xaxis={"title": {"text": x_title if x_title is not None else t("spc.chart_point")}},
-        yaxis={"title": {"text": y_title}, "tickformat": ".0%" if percent else None},
+        yaxis={
+            "title": {"text": y_title},
+            "tickformat": percent_ticks(result) if percent else None,
+        },
         hovermode="closest",
         plot_bgcolor="#ffffff",
         legend={"orientation": "h", "y": -0.2},
