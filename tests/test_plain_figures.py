@@ -12,8 +12,11 @@ import pytest
 from dashboard.core import disclosure, formats, query
 from dashboard.core.disclosure import Policy
 from dashboard.core.periods import month, parse_period
+from dashboard.core.settings import Settings
 from dashboard.spc.xmr import format_value
+from dashboard.spend.charts import spend_charts
 from dashboard.spend.figures import spend_figures
+from dashboard.spend.tables import series_table
 from tests.builders import db_from_rows
 from tests.tiny import AREA, PERSON, PLAN
 
@@ -120,3 +123,37 @@ def test_a_hidden_rate_reads_hidden_and_a_hidden_count_the_threshold():
     assert shown[0]["met"] == "<5" and shown[0]["rate"] == "hidden"
     assert shown[1]["rate"] == "80.0%"
     assert all("<" not in r["rate"] for r in shown)
+
+
+def test_a_provisional_month_is_never_called_a_change():
+    # twelve settled months near 97% and a latest month, inside the run-out lag, at 60.1%:
+    # payments still arriving, so the reading speaks of the last settled month, never 60.1%
+    values = [0.97, 0.975, 0.968, 0.972, 0.971, 0.969, 0.974, 0.97, 0.973, 0.968, 0.971, 0.972]
+    months = [month(2025, m) for m in range(1, 13)] + [month(2026, m) for m in range(1, 5)]
+    rows = values + [0.970, 0.971, 0.975, 0.601]
+    extract = date(2026, 5, 27)  # April 2026 ended under 8 weeks before (27 days): provisional
+    series = spend_series_table(rows, months, extract)
+    assert series["provisional"].to_list()[-1] and not series["provisional"].to_list()[-2]
+    charts = spend_charts(series, series.clear(), Policy(audience="internal"), Settings())
+    said = " ".join(charts.readings)
+    assert "60.1%" not in said and "below its lower process limit" not in said
+    assert "97.5% latest" in said  # March 2026, the last settled month
+    assert any("provisional" in r for r in charts.readings)
+    # the spend reading is in money as people write it
+    assert "£4.0m latest" in said
+
+
+def spend_series_table(utilisation: list[float], months: list, extract: date) -> pl.DataFrame:
+    """A monthly series as `spend_series` counts it: £4.1m planned a month, 3,000 people."""
+    raw = pl.DataFrame(
+        {
+            "p": range(1, len(months) + 1),
+            "people": [3000] * len(months),
+            "plan_people": [3000] * len(months),
+            "spend": [u * 4_100_000 for u in utilisation],
+            "budget": [4_100_000.0] * len(months),
+            "utilisation": utilisation,
+        },
+        schema_overrides={"p": pl.Int64},
+    )
+    return series_table(raw, months, extract, 8)

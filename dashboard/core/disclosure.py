@@ -296,7 +296,9 @@ def to_csv_bytes(df: pl.DataFrame) -> bytes:
 def _screen_text(value: object, percent: bool) -> str:
     if value is None:
         return t("disclosure.missing")
-    if isinstance(value, bool) or isinstance(value, str):
+    if isinstance(value, str):
+        return formats.month(value)  # a "2026-03" month reads "March 2026"; other text as it is
+    if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
         return f"{value:,}"

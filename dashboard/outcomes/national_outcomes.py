@@ -182,7 +182,8 @@ def build(export: Export, settings: Settings, view: View) -> NationalOutcomesPag
     icons = _icons(series, settings)
     page = NationalOutcomesPage("national-outcomes", view, icons=icons)
     page.tables["indicators"] = _indicator_frame(exact_table, records, icons, framework)
-    page.sentences = [t("outcome_pages.national_intro", period=view.period)]
+    page.sentences = [t("outcome_pages.national_intro", period=view.period),
+                      t("outcome_pages.no6_beside_carers")]  # fmt: skip
     page.definitions = [
         (t("outcome_pages.outcome_term", n=o.number, label=o.label), o.statement)
         for o in framework.outcomes
