@@ -293,19 +293,19 @@ def to_csv_bytes(df: pl.DataFrame) -> bytes:
     return out.drop(flag_columns(df)).write_csv().encode("utf-8")
 
 
-def _screen_text(value: object, percent: bool) -> str:
+def _screen_text(value: object, percent: bool, column: str = "") -> str:
     if value is None:
         return t("disclosure.missing")
-    if isinstance(value, str):
-        return formats.month(value)  # a "2026-03" month reads "March 2026"; other text as it is
+    if isinstance(value, str):  # a code reads as its label, "2026-03" as "March 2026"
+        return formats.known_label(value) or formats.month(value)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
         return formats.percent(value) if percent else formats.number(value)
-    if isinstance(value, Decimal):  # money
-        return f"{value:,.2f}"
+    if isinstance(value, Decimal):  # money or hours, exact
+        return formats.amount(value, column)
     if isinstance(value, date):
         return formats.day(value)
     return str(value)
@@ -330,7 +330,7 @@ def display(
         hidden = df[flag(c)].to_list() if flag(c) in flags else [False] * df.height
         mark = formats.percent(None, hidden=True) if c in rate_cols else symbol
         columns[c] = [
-            mark if h else _screen_text(v, c in rate_cols)
+            mark if h else _screen_text(v, c in rate_cols, c)
             for v, h in zip(df[c].to_list(), hidden, strict=True)
         ]
     return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))

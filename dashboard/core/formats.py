@@ -23,6 +23,7 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
           "september", "october", "november", "december")  # fmt: skip
 _YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 MILLION, THOUSAND = 1_000_000, 10_000
+MONEY_WORDS = ("gbp", "spend", "cost", "budget", "payments", "recoveries")
 
 
 def money(value: float | Decimal | None, *, per_hour: bool = False) -> str:
@@ -72,14 +73,26 @@ def percent(fraction: float | None, *, hidden: bool = False) -> str:
     return t("disclosure.percent", value=fraction * 100)
 
 
+def amount(value: Decimal | float, column: str) -> str:
+    """An exact amount in a table cell: money (a column named for spend, cost, budget, payments,
+    recoveries or £) as `money` writes it (the files keep the exact pounds and pence); hours and
+    scores from a thousand up in whole units (509,011), smaller ones as they are."""
+    if any(word in column for word in MONEY_WORDS):
+        return money(value)
+    return f"{float(value):,.0f}" if abs(value) >= 1000 else f"{value:,}"
+
+
 def count(value: int | None) -> str:
     """A count with thousands separators (1,234)."""
     return t("disclosure.missing") if value is None else f"{value:,}"
 
 
 def number(value: float | None) -> str:
-    """A figure in its own unit (hours, a rate per 100): one decimal, thousands separated."""
-    return t("disclosure.missing") if value is None else f"{value:,.1f}"
+    """A figure in its own unit (hours, a rate per 100): one decimal under a thousand, whole
+    units with thousands separated from a thousand up (6,710, not 6,710.0)."""
+    if value is None:
+        return t("disclosure.missing")
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.1f}"
 
 
 @cache
@@ -98,10 +111,16 @@ def label(code: object) -> str:
     if code is None:
         return t("disclosure.missing")
     text = str(code)
-    known = catalogue().get(f"codes.{text}") or framework_labels().get(text)
+    known = known_label(text)
     if known is not None:
         return known
     return text.replace("_", " ").capitalize() if "_" in text or text.islower() else text
+
+
+def known_label(text: str) -> str | None:
+    """The label of `text` when it is a code the strings or the framework name; else None (a
+    place or provider name is left as written)."""
+    return catalogue().get(f"codes.{text}") or framework_labels().get(text)
 
 
 def labels(codes: list) -> dict:

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 import pydeck as pdk
 
-from dashboard.core import disclosure
+from dashboard.core import disclosure, formats
 from dashboard.core.disclosure import Policy
 from dashboard.core.page import Filters, PageData, View, policy_for
 from dashboard.core.periods import Period
@@ -218,7 +218,7 @@ def build(export: Export, settings: Settings, view: View) -> EmergingPage:
     first, last, n_before = history_range(found)
     page = EmergingPage("emerging-needs", view)
     page.sentences.append(
-        t("emerging.window", as_at=as_at.isoformat(), recent_first=q[-RECENT_QUARTERS].label,
+        t("emerging.window", as_at=formats.day(as_at), recent_first=q[-RECENT_QUARTERS].label,
           recent_last=q[-1].label, before_first=first.label, before_last=last.label,
           before=n_before)
     )  # fmt: skip

@@ -46,7 +46,8 @@ def _trend_title(point: dict, measure: str, period_label: str) -> str:
     """The finding in the title: the latest rate and whether it is a signal."""
     kind = "no_limits" if point["upl"] is None else point["variation"]
     value = format_value(point["value"], "%")
-    return t(f"outcome_pages.trend_title_{kind}", measure=measure, value=value, period=period_label)
+    return t(f"outcome_pages.trend_title_{kind}", measure=measure, value=value,
+             period=formats.month(period_label))  # fmt: skip
 
 
 def trend_chart(

@@ -141,6 +141,7 @@ def spc_figure(
     percent: bool = True,
     near_limits: bool = False,
     x_title: str | None = None,
+    unit: str | None = None,
 ) -> go.Figure:
     """The XmR chart of `result`. `dates` label the points (one per point); `target` defaults to
     the result's; annotations at an index or a date (the latter needs `dates`) are drawn as
@@ -154,7 +155,7 @@ def spc_figure(
     )
     if len(xs) != n:
         raise ValueError("dates must have one entry per point")
-    unit = "%" if percent else ""
+    unit = unit if unit is not None else ("%" if percent else "")  # "£": hover reads £4.1m
     fig = go.Figure([*_segment_lines(result, xs, near_limits), *_point_markers(result, xs, unit)])
     target = result.target if target is None else target
     if target is not None and n:

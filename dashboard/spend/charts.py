@@ -91,7 +91,7 @@ def spend_charts(
     )  # fmt: skip
     fig_u.update_yaxes(range=covering(util, band))
     fig_s = spc_figure(money, title=t("spend.chart_spend_title"), y_title=t(
-        "spend.chart_spend_axis"), dates=dates, percent=False, x_title=t(f"spend.axis_{grain}"))  # fmt: skip
+        "spend.chart_spend_axis"), dates=dates, percent=False, x_title=t(f"spend.axis_{grain}"), unit="£")  # fmt: skip
     fig_s.update_yaxes(tickprefix="£", tickformat="~s")
     judged = band_judgement(util, band)
     readings = [
