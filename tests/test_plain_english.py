@@ -101,9 +101,13 @@ def _chart_words(spec: dict):
         yield from (str(v) for v in part.get("ticktext", []) or [])
     for note in layout.get("annotations", []):
         yield note.get("text", "")
+    # a date axis's data are positions (its ticks, drawn by tickformat, are what a reader sees)
+    dated = {
+        k[0] for k in ("xaxis", "yaxis") if "%" in str((layout.get(k) or {}).get("tickformat"))
+    }
     for trace in spec.get("data", []):
         yield trace.get("name", "") or ""
-        for key in ("x", "y", "text", "hovertext"):
+        for key in ({"x", "y"} - dated) | {"text", "hovertext"}:
             values = trace.get(key)
             if isinstance(values, list):
                 yield from (v for v in values if isinstance(v, str))

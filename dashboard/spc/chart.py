@@ -85,7 +85,16 @@ def _marker_class(row: dict) -> str:
     return "provisional" if row["provisional"] else row["variation"]
 
 
-def _point_markers(result: SpcResult, xs: Sequence, unit: str) -> list[go.Scatter]:
+def _position(x: object) -> object:
+    """Where a point sits on the x axis: a "2026-03" month as its first day, else as given."""
+    if isinstance(x, str) and formats.month(x) != x:
+        return date(int(x[:4]), int(x[5:7]), 1)
+    return x
+
+
+def _point_markers(
+    result: SpcResult, xs: Sequence, unit: str, said: Sequence | None = None
+) -> list[go.Scatter]:
     """One marker trace per class present, with hover text naming the rule that fired."""
     rows = result.points.to_dicts()
     traces = []
@@ -97,7 +106,7 @@ def _point_markers(result: SpcResult, xs: Sequence, unit: str) -> list[go.Scatte
         hover = [
             t(
                 "spc.chart_hover",
-                x=xs[r["index"]],
+                x=(said or xs)[r["index"]],
                 value=format_value(r["value"], unit),
                 label=t("spc.provisional") if r["provisional"] else t(f"spc.type_{r['type']}"),
             )
@@ -147,16 +156,16 @@ def spc_figure(
     the result's; annotations at an index or a date (the latter needs `dates`) are drawn as
     dotted vertical lines with their text. `percent`: values are fractions shown as %."""
     n = result.points.height
-    # months read "March 2026" on the axis and in the hover text, never "2026-03"
-    xs = (
-        [formats.month(x) if isinstance(x, str) else x for x in dates]
-        if dates is not None
-        else list(range(n))
-    )
+    # a month is placed on a date axis, so ticks space themselves, and read "March 2026" on the
+    # axis and in the hover text, never "2026-03"; quarters and other labels stay categories
+    xs = [_position(x) for x in dates] if dates is not None else list(range(n))
+    said = [formats.month(x) if isinstance(x, str) else x for x in dates] if dates else xs
     if len(xs) != n:
         raise ValueError("dates must have one entry per point")
     unit = unit if unit is not None else ("%" if percent else "")  # "£": hover reads £4.1m
-    fig = go.Figure([*_segment_lines(result, xs, near_limits), *_point_markers(result, xs, unit)])
+    fig = go.Figure(
+        [*_segment_lines(result, xs, near_limits), *_point_markers(result, xs, unit, said)]
+    )
     target = result.target if target is None else target
     if target is not None and n:
         fig.add_trace(_hline(xs, target, t("spc.chart_target"), colour("target"), "dashdot", True))
@@ -164,7 +173,7 @@ def spc_figure(
         x = (
             xs[note.at]
             if isinstance(note.at, int)
-            else (formats.month(note.at) if isinstance(note.at, str) else note.at)
+            else (_position(note.at) if isinstance(note.at, str) else note.at)
         )
         fig.add_shape(
             type="line",
@@ -180,7 +189,10 @@ def spc_figure(
         )
     fig.update_layout(
         title={"text": title},
-        xaxis={"title": {"text": x_title if x_title is not None else t("spc.chart_point")}},
+        xaxis={
+            "title": {"text": x_title if x_title is not None else t("spc.chart_point")},
+            "tickformat": "%B %Y" if xs and all(isinstance(x, date) for x in xs) else None,
+        },
         yaxis={
             "title": {"text": y_title},
             "tickformat": percent_ticks(result) if percent else None,
