@@ -160,7 +160,8 @@ def test_pdf_shows_the_library_headline_figures(sample):
     assert trends.sentences[0] in text
     national = builder("national-outcomes")(sample.export, board, view)
     shown = disclosure.display(national.tables["indicators"], Policy())
-    row = shown.filter(pl.col("indicator_id") == "no2_intensive_at_home").row(0, named=True)
+    label = "People with intensive needs supported at home"  # the id, labelled on screen
+    row = shown.filter(pl.col("indicator_id") == label).row(0, named=True)
     start = text.index("The nine national outcomes How far")
     section = text[start : text.index("Trends judged with statistical process control", start)]
     assert re.search(r"\d", row["value"]) and row["value"] in section

@@ -257,7 +257,7 @@ def test_money_is_hidden_with_the_people_behind_it():
     assert out["spend"].to_list() == [Decimal("1000.00"), None, None, Decimal("1900.00")]
     assert out["spend__suppressed"].to_list() == [False, True, True, False]
     shown = disclosure.display(out, BOARD)
-    assert shown["spend"].to_list() == ["1,000.00", "<5", "<5", "1,900.00"]
+    assert shown["spend"].to_list() == ["£1,000", "hidden", "hidden", "£1,900"]
 
 
 def test_board_sees_providers_labelled_in_label_order(figs):
@@ -331,7 +331,7 @@ def test_page_runs_and_shows_the_library_figures(tmp_path, point_app):
     assert page.sentences[0] in text
     expected = disclosure.display(page.tables["spend_by_locality"], INTERNAL)
     shown = next(d.value for d in app.dataframe if "budget_gaps" in d.value.columns)
-    assert list(shown["spend"]) == list(expected["spend"]) == ["230.00", "230.00"]
+    assert list(shown["spend"]) == list(expected["spend"]) == ["£230", "£230"]
 
 
 def test_board_page_hides_spend_resting_on_few_people(tmp_path, point_app):
@@ -340,4 +340,4 @@ def test_board_page_hides_spend_resting_on_few_people(tmp_path, point_app):
     # tiny's spend rests on 2 people: a board sees no amount, only that it is hidden
     assert any("too few people" in m.value for m in app.markdown)
     shown = next(d.value for d in app.dataframe if "budget_gaps" in d.value.columns)
-    assert set(shown["spend"]) == {"<5"}
+    assert set(shown["spend"]) == {"hidden"}  # an amount hidden reads "hidden", never "<5"

@@ -328,7 +328,8 @@ def display(
         if c in flags:
             continue
         hidden = df[flag(c)].to_list() if flag(c) in flags else [False] * df.height
-        mark = formats.percent(None, hidden=True) if c in rate_cols else symbol
+        amount = c in rate_cols or isinstance(df.schema[c], pl.Decimal)  # a rate, £ or hours
+        mark = formats.percent(None, hidden=True) if amount else symbol
         columns[c] = [
             mark if h else _screen_text(v, c in rate_cols, c)
             for v, h in zip(df[c].to_list(), hidden, strict=True)

@@ -43,8 +43,10 @@ TREND_SCHEMA = {"signal": pl.String, "quarter": pl.String, "count": pl.Int64,
 
 
 def code_label(code: str) -> str:
-    """A snake_case code as words ("elderly_frail" → "elderly frail")."""
-    return code.replace("_", " ")
+    """A code as its label, lower-cased to sit mid-sentence ("elderly_frail" → "older people
+    (frail)", "seeing_people" → "seeing people"), from core/formats."""
+    words = formats.label(code)
+    return words[:1].lower() + words[1:]
 
 
 def signal_label(measure: str, locality: str, group: str) -> str:
