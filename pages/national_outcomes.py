@@ -1,7 +1,6 @@
 """The nine national outcomes, each in its statutory words, with its local indicators: the cover a
 board reads first."""
 
-import polars as pl
 import streamlit as st
 
 from dashboard.app import comparison, render, web
@@ -19,11 +18,13 @@ if opened is not None:
     for outcome in load_framework(ctx.settings.framework_file).outcomes:
         st.subheader(t("outcome_pages.outcome_heading", n=outcome.number, label=outcome.label))
         st.caption(outcome.statement)
-        rows = screen.filter(pl.col("national_outcome") == str(outcome.number)).to_dicts()
+        mine = screen["national_outcome"] == str(outcome.number)
+        rows = screen.filter(mine).to_dicts()
+        ids = table.filter(mine)["indicator_id"].to_list()  # the screen shows labels, not ids
         if not rows:
             st.write(t("outcome_pages.no_indicators"))
-        for row in rows:
-            icons = page.icons[row["indicator_id"]]
+        for row, indicator_id in zip(rows, ids, strict=True):
+            icons = page.icons[indicator_id]
             left, right = st.columns([1, 5])
             right.markdown(f"**{row['indicator']}**")
             right.markdown(row["summary"])

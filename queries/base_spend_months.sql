@@ -5,6 +5,10 @@
 -- zone figures, whose twelve months end on any as-at day, still read spend_facts. The line counts
 -- are kept as DOUBLE: DuckDB sums integers in 128 bits, which made the spend query a sixth slower,
 -- and a double counts exactly far beyond any export's number of lines (2^53).
+-- Hours like with like (metrics.md v1.2): `recorded_planned` is the plan's weekly_hours (NULL as 0)
+-- × the days of each line recording hours_delivered that fall in its start month ÷ 7, and
+-- `recorded_planned_after` the same for the days after that month (a weekly or four-weekly line
+-- runs into the next month at most), so a period of whole months counts only the days inside it.
 CREATE OR REPLACE TABLE spend_months AS
 SELECT CAST(date_trunc('month', period_start) AS DATE) AS spend_month,
        person_id, plan_id, paid_provider, on_contract,
@@ -21,7 +25,11 @@ SELECT CAST(date_trunc('month', period_start) AS DATE) AS spend_month,
        sum(amount_gbp) FILTER (WHERE hours_delivered IS NOT NULL) AS hourly_spend,
        CAST(count(*) FILTER (WHERE hours_delivered IS NOT NULL) AS DOUBLE) AS hourly_lines,
        CAST(count(*) FILTER (WHERE hours_delivered IS NULL AND amount_gbp > 0) AS DOUBLE)
-           AS hours_gap_lines
+           AS hours_gap_lines,
+       sum(coalesce(weekly_hours, 0) * (least(period_end, last_day(period_start)) - period_start + 1)
+           / 7.0) FILTER (WHERE hours_delivered IS NOT NULL) AS recorded_planned,
+       sum(coalesce(weekly_hours, 0) * greatest(period_end - last_day(period_start), 0) / 7.0)
+           FILTER (WHERE hours_delivered IS NOT NULL) AS recorded_planned_after
 FROM spend_facts
 GROUP BY spend_month, person_id, plan_id, paid_provider, on_contract
 ORDER BY partnership, spend_month

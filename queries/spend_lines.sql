@@ -4,7 +4,11 @@
 -- starts in); service type, SDS option, lot and `provider` are its plan's, `paid_provider` is the
 -- line's own provider_id. Kinds: direct payment = plan under SDS option 1; otherwise on contract or
 -- spot purchase by the line's on_contract. Recoveries (negative amounts) are also summed apart.
--- Hours figures are over lines of plans of the $hour_services. Filters: NULL means no filter.
+-- Hours figures are over lines of plans of the $hour_services, like with like (metrics.md v1.2):
+-- delivered hours of the lines that record them against the plan's hours over the same lines' days
+-- inside P (`recorded_planned`); a plan none of whose lines in P records hours is "hours not
+-- reported" (`unreported_plans`), on neither side, and its lines are no gap. Filters: NULL means
+-- no filter.
 -- Reads spend_months (queries/base_*.sql): the lines already joined to person, area and plan
 -- and summed per month of period_start; every P is whole months.
 WITH periods AS (
@@ -13,7 +17,15 @@ WITH periods AS (
 ),
 lines AS (
     SELECT f.person_id, per.p, f.lines, f.spend, f.payments, f.recoveries, f.recovery_lines,
-           f.hours_delivered, f.hourly_spend, f.hourly_lines, f.hours_gap_lines,
+           f.hours_delivered, f.hourly_spend, f.hourly_lines, f.plan_id,
+           f.recorded_planned + CASE WHEN f.spend_month < date_trunc('month', per.p_end)
+                                     THEN f.recorded_planned_after ELSE 0 END AS recorded_planned,
+           sum(f.hourly_lines) OVER (PARTITION BY per.p, f.plan_id) = 0
+               AND row_number() OVER (PARTITION BY per.p, f.plan_id
+                                      ORDER BY f.spend_month, f.paid_provider, f.on_contract) = 1
+               AS unreported,  -- on one row of the plan only, so the plan counts once
+           CASE WHEN sum(f.hourly_lines) OVER (PARTITION BY per.p, f.plan_id) > 0
+                THEN f.hours_gap_lines ELSE 0 END AS hours_gap_lines,
            list_contains($hour_services, f.service_type) AS hour_based,
            CASE WHEN f.sds_option = 1 THEN 'direct_payment'
                 WHEN f.on_contract THEN 'on_contract' ELSE 'spot' END AS kind,
@@ -47,7 +59,9 @@ per_person AS (
            sum(hours_delivered) FILTER (WHERE hour_based) AS hours_delivered,
            sum(hourly_spend) FILTER (WHERE hour_based) AS hourly_spend,
            sum(hourly_lines) FILTER (WHERE hour_based) AS hourly_lines,
-           sum(hours_gap_lines) FILTER (WHERE hour_based) AS hours_gap_lines
+           sum(hours_gap_lines) FILTER (WHERE hour_based) AS hours_gap_lines,
+           sum(recorded_planned) FILTER (WHERE hour_based) AS recorded_planned,
+           count(*) FILTER (WHERE hour_based AND unreported) AS unreported_plans
     FROM lines
     GROUP BY ALL
 ),
@@ -76,7 +90,8 @@ per_group AS (
            bool_or(kind = 'on_contract') AS on_contract, bool_or(kind = 'spot') AS spot,
            bool_or(kind = 'direct_payment') AS direct_payment,
            sum(hours_delivered) AS hours_delivered, sum(hourly_spend) AS hourly_spend,
-           sum(hourly_lines) AS hourly_lines, sum(hours_gap_lines) AS hours_gap_lines
+           sum(hourly_lines) AS hourly_lines, sum(hours_gap_lines) AS hours_gap_lines,
+           sum(recorded_planned) AS recorded_planned, sum(unreported_plans) AS unreported_plans
     FROM grouped
     GROUP BY p, breakdown, grp, person_id
 )
@@ -97,7 +112,10 @@ SELECT p, breakdown, grp,
        coalesce(sum(hours_delivered), 0.0) AS hours_delivered,
        coalesce(sum(hourly_spend), 0.0) AS hourly_spend,
        count(*) FILTER (WHERE hourly_lines > 0) AS hourly_people,
-       sum(hours_gap_lines)::BIGINT AS hours_gap_lines
+       sum(hours_gap_lines)::BIGINT AS hours_gap_lines,
+       coalesce(sum(recorded_planned), 0.0) AS recorded_planned,
+       coalesce(sum(unreported_plans), 0)::BIGINT AS unreported_plans,
+       count(*) FILTER (WHERE unreported_plans > 0) AS unreported_people
 FROM per_group
 GROUP BY p, breakdown, grp
 ORDER BY p, breakdown, grp NULLS LAST

@@ -122,7 +122,8 @@ def test_table_prints_a_hidden_count_as_under_the_threshold():
                                    rates={"rate": ("met", "den")})  # fmt: skip
     printed = table(protected, policy, {"group": "Group", "met": "Met", "rate": "Rate"}, "cap")
     assert printed.header == ("Group", "Met", "Rate")
-    assert printed.rows == (("A", "<5", "<5"), ("B", "20", "50.0%"))  # 20 / 40 = 50.0%
+    # the rate reads "hidden", as on screen: "<5" where a percentage stands reads "under 5%"
+    assert printed.rows == (("A", "<5", "hidden"), ("B", "20", "50.0%"))  # 20 / 40 = 50.0%
 
 
 def test_lat_stretch_keeps_shapes_in_proportion():
@@ -159,7 +160,8 @@ def test_pdf_shows_the_library_headline_figures(sample):
     assert trends.sentences[0] in text
     national = builder("national-outcomes")(sample.export, board, view)
     shown = disclosure.display(national.tables["indicators"], Policy())
-    row = shown.filter(pl.col("indicator_id") == "no2_intensive_at_home").row(0, named=True)
+    label = "People with intensive needs supported at home"  # the id, labelled on screen
+    row = shown.filter(pl.col("indicator_id") == label).row(0, named=True)
     start = text.index("The nine national outcomes How far")
     section = text[start : text.index("Trends judged with statistical process control", start)]
     assert re.search(r"\d", row["value"]) and row["value"] in section

@@ -242,7 +242,7 @@ def test_csv_star_in_suppressed_cells(protected: pl.DataFrame) -> None:
 def test_display_for_screens(protected: pl.DataFrame) -> None:
     shown = display(protected, BOARD)
     assert shown.rows() == [
-        ("A", "<5", "50", "<5"),
+        ("A", "<5", "50", "hidden"),  # a hidden rate never reads "<5" (under 5%)
         ("B", "1,234", "2,000", "61.7%"),
         ("C", "–", "9", "–"),
     ]

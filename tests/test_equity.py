@@ -13,7 +13,8 @@ from dashboard.app.navigation import builder
 from dashboard.core.intervals import garwood
 from dashboard.core.page import View
 from dashboard.core.settings import Settings
-from dashboard.equity.figures import in_group_order, largest_gap
+from dashboard.equity.figures import in_group_order
+from dashboard.equity.gradient import lead_gap, reliable_gaps, slope_index
 from dashboard.extract.export import open_export
 from tests.builders import write_export
 from tests.test_app import ROOT, app_env  # noqa: F401 - the fixture pointing the app at an export
@@ -60,7 +61,9 @@ def test_equity_tables(tmp_path):
         (0.036169, 7.959490), abs=1e-5
     )
     # no population by sex: a count with no rate
-    sex = _row(page.tables["unmet_need"], breakdown="sex", group="not_known")
+    sex = _row(
+        page.tables["unmet_need"], breakdown="sex", group="Not known"
+    )  # labelled for a reader
     assert (sex["requests"], sex["per_1000"]) == (1, None)
     # SDS mix at 31 Mar 2026, class 6: P2 (option 3) and P3 (option 1) have active plans
     option1 = _row(page.tables["sds_mix"], breakdown="urban_rural", group="6", sds_option=1)
@@ -77,23 +80,42 @@ def test_board_hides_small_counts_and_the_intervals_with_them(tmp_path):
     assert six["rate_low"] is None and six["rate_high"] is None and six["rate_high__suppressed"]
 
 
-def test_largest_gap_names_the_widest_breakdown():
+def test_the_lead_gap_is_the_largest_reliable_one():
     table = pl.DataFrame({
-        "breakdown": ["sex", "sex", "urban_rural", "urban_rural", "urban_rural"],
-        "group": ["female", "male", "1", "6", "3"],
-        "denominator": [40, 40, 100, 100, 9],
-        "rate": [0.60, 0.55, 0.80, 0.50, 0.10],
-        "rate_low": [0.45, 0.40, 0.71, 0.40, 0.0],
-        "rate_high": [0.74, 0.69, 0.87, 0.60, 0.4],
+        "breakdown": ["sex", "sex", "sex", "urban_rural", "urban_rural", "urban_rural",
+                      "client_group", "client_group"],
+        "group": ["other", "not_known", "female", "1", "6", "3", "dementia", "autism"],
+        "denominator": [20, 20, 40, 100, 100, 9, 12, 12],
+        "rate": [0.90, 0.20, 0.55, 0.80, 0.50, 0.10, 0.75, 0.35],
+        "rate_low": [0.70, 0.08, 0.40, 0.71, 0.40, 0.0, 0.47, 0.14],
+        "rate_high": [0.97, 0.42, 0.69, 0.87, 0.60, 0.4, 0.91, 0.64],
     })  # fmt: skip
-    gap = largest_gap(table, min_denominator=10)
-    # class 3 (9 outcomes) is too small; 80 % − 50 % = 30 points beats sex's 5; 0.60 < 0.71
-    assert (gap["breakdown"], gap["high"]["group"], gap["low"]["group"]) == (
-        "urban_rural",
-        "1",
-        "6",
-    )
-    assert gap["gap"] == pytest.approx(0.30) and not gap["overlap"]
+    gaps = reliable_gaps(table, min_denominator=10)
+    # sex: "not known" is about recording, so other (90%) is set against female (55%) only;
+    # urban/rural class 3 (9 outcomes) is too small. Newcombe: 0.8 − 0.5 = 0.3, low end
+    # 0.3 − √(0.09² + 0.10²) = 0.165464, high end 0.3 + √(0.07² + 0.10²) = 0.422066
+    urban = next(g for g in gaps if g["breakdown"] == "urban_rural")
+    assert (urban["gap_low"], urban["gap_high"]) == pytest.approx((0.165464, 0.422066), abs=1e-6)
+    # client group's 40 points is the largest, but on 12 outcomes a side its interval
+    # 0.4 − √(0.28² + 0.29²) < 0 includes no difference; the lead is the largest reliable gap
+    assert [g["breakdown"] for g in gaps][:1] == ["client_group"]
+    lead = lead_gap(table, min_denominator=10)
+    assert (lead["breakdown"], lead["high"]["group"], lead["low"]["group"]) == (
+        "sex", "other", "female")  # fmt: skip
+    # 0.35, low end 0.35 − √(0.20² + 0.14²) = 0.35 − 0.244131 = 0.105869 > 0
+    assert lead["reliable"] and lead["gap_low"] == pytest.approx(0.105869, abs=1e-6)
+
+
+def test_slope_index_of_inequality_by_hand():
+    deciles = pl.DataFrame({"group": ["1", "5", "10"], "denominator": [100, 100, 100],
+                            "rate": [0.4, 0.5, 0.6]})  # fmt: skip
+    sii = slope_index(deciles)
+    # ranks 1/6, 1/2, 5/6; weights 100 ÷ p(1 − p) = 416.7, 400, 416.7 (symmetric: means 1/2, 0.5);
+    # slope = 2 × 416.7 × (1/3)(0.1) ÷ (2 × 416.7 × 1/9) = 0.3; SE = √(9 ÷ 833.3) = 0.103923
+    assert sii["sii"] == pytest.approx(0.3)
+    assert (sii["low"], sii["high"]) == pytest.approx((0.3 - 0.203686, 0.3 + 0.203686), abs=1e-5)
+    assert (sii["most"]["group"], sii["least"]["group"]) == ("1", "10")
+    assert slope_index(deciles.head(2)) is None  # two deciles make no gradient
 
 
 def _carer_rows() -> dict:

@@ -184,7 +184,7 @@ def test_monthly_series_and_its_spc_by_hand(trends):
     assert chart.variation_icon == "common_cause"
     # target 0.9 above the upper limit 0.816 with higher better: consistently fails
     assert chart.assurance_icon == "fail"
-    assert "50.0% in 2026-03" in chart.figure.layout.title.text
+    assert "50.0% in March 2026" in chart.figure.layout.title.text
     assert "28.4%" in chart.reading and "81.6%" in chart.reading
 
 

@@ -180,19 +180,22 @@ def test_utilisation_by_the_plans_provider(figs):
 
 def test_hours_delivered_against_planned_and_cost_per_delivered_hour(figs):
     total = row(figs, "all", "all")
-    # delivered: B2 9 + B3 10 + B4 6 = 25 (recovery and direct payment lines record none);
-    # planned: 130 (S1) + 61 (S2, from 1 May) + 98 (S3, to 19 May) = 289; S4 is day support
+    # like with like (metrics.md v1.2): only lines recording hours, against their plan's hours
+    # over the same lines' days inside P. delivered: B2 9 + B3 10 + B4 6 = 25; planned: B2 runs
+    # 30 June–6 July, 1 day inside P: 10 × 1/7; B3 10 × 7/7 = 10; B4 (S2, 7 a week) 7 × 7/7 = 7
+    planned = 10 / 7 + 10 + 7
     assert total["hours_delivered"] == pytest.approx(25.0)
-    assert total["planned_hours"] == pytest.approx(289.0)
-    assert total["hours_ratio"] == pytest.approx(25 / 289)
+    assert total["recorded_planned"] == pytest.approx(planned)
+    assert total["hours_ratio"] == pytest.approx(25 / planned)
     # cost per hour over lines with hours: (700 + 700 + 150) ÷ 25 = 62
     assert total["cost_per_hour"] == pytest.approx(62.0)
-    # B6 (a PA payment of 1,400) records no hours: a gap; the recovery B5 is not
-    assert total["hours_gap_lines"] == 1
+    # S3, a direct payment PA plan whose one line (B6) records no hours, is "hours not
+    # reported", on neither side and no gap; the recovery B5 is no gap either
+    assert (total["unreported_plans"], total["unreported_people"]) == (1, 1)
+    assert total["hours_gap_lines"] == 0
     hours = hours_table(figs, INTERNAL)
-    home = hours.filter(pl.col("group") == "home_care").row(0, named=True)
-    # home care: delivered 25 of planned 130 + 61 = 191
-    assert home["hours_ratio"] == pytest.approx(25 / 191)
+    home = hours.filter(pl.col("group") == "Home care").row(0, named=True)
+    assert home["hours_ratio"] == pytest.approx(25 / planned)
     assert home["cost_per_hour"] == Decimal("62.00")
 
 
@@ -254,7 +257,7 @@ def test_money_is_hidden_with_the_people_behind_it():
     assert out["spend"].to_list() == [Decimal("1000.00"), None, None, Decimal("1900.00")]
     assert out["spend__suppressed"].to_list() == [False, True, True, False]
     shown = disclosure.display(out, BOARD)
-    assert shown["spend"].to_list() == ["1,000.00", "<5", "<5", "1,900.00"]
+    assert shown["spend"].to_list() == ["£1,000", "hidden", "hidden", "£1,900"]
 
 
 def test_board_sees_providers_labelled_in_label_order(figs):
@@ -328,7 +331,7 @@ def test_page_runs_and_shows_the_library_figures(tmp_path, point_app):
     assert page.sentences[0] in text
     expected = disclosure.display(page.tables["spend_by_locality"], INTERNAL)
     shown = next(d.value for d in app.dataframe if "budget_gaps" in d.value.columns)
-    assert list(shown["spend"]) == list(expected["spend"]) == ["230.00", "230.00"]
+    assert list(shown["spend"]) == list(expected["spend"]) == ["£230", "£230"]
 
 
 def test_board_page_hides_spend_resting_on_few_people(tmp_path, point_app):
@@ -337,4 +340,4 @@ def test_board_page_hides_spend_resting_on_few_people(tmp_path, point_app):
     # tiny's spend rests on 2 people: a board sees no amount, only that it is hidden
     assert any("too few people" in m.value for m in app.markdown)
     shown = next(d.value for d in app.dataframe if "budget_gaps" in d.value.columns)
-    assert set(shown["spend"]) == {"<5"}
+    assert set(shown["spend"]) == {"hidden"}  # an amount hidden reads "hidden", never "<5"

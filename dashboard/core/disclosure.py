@@ -18,7 +18,7 @@ from typing import Literal
 
 import polars as pl
 
-from dashboard.core import suppression
+from dashboard.core import formats, suppression
 from dashboard.core.escape import spreadsheet_frame
 from dashboard.core.settings import DEFAULTS
 from dashboard.core.strings import t
@@ -293,27 +293,31 @@ def to_csv_bytes(df: pl.DataFrame) -> bytes:
     return out.drop(flag_columns(df)).write_csv().encode("utf-8")
 
 
-def _screen_text(value: object, percent: bool) -> str:
+def _screen_text(value: object, percent: bool, column: str = "") -> str:
     if value is None:
         return t("disclosure.missing")
-    if isinstance(value, bool) or isinstance(value, str):
+    if isinstance(value, str):  # a code reads as its label, "2026-03" as "March 2026"
+        return formats.known_label(value) or formats.month(value)
+    if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return t("disclosure.percent", value=value * 100) if percent else f"{value:,.1f}"
-    if isinstance(value, Decimal):  # money
-        return f"{value:,.2f}"
+        return formats.percent(value) if percent else formats.number(value)
+    if isinstance(value, Decimal):  # money or hours, exact
+        return formats.amount(value, column)
     if isinstance(value, date):
-        return value.isoformat()
+        return formats.day(value)
     return str(value)
 
 
 def display(
     df: pl.DataFrame, policy: Policy, *, percent: Sequence[str] | None = None
 ) -> pl.DataFrame:
-    """Every cell as screen text: suppressed cells "<5" (the threshold), rates as percentages with
-    one decimal, counts with thousands separators, a true gap as a dash; flag columns dropped.
+    """Every cell as screen text: suppressed counts "<5" (the threshold) and suppressed rates
+    "hidden" (a "<5" where a percentage is expected reads as "under 5%"), rates as percentages
+    with one decimal, counts with thousands separators, dates as "31 March 2026", a true gap as a
+    dash; flag columns dropped.
 
     `percent` names the rate columns; by default every protected float column is a rate."""
     flags = set(flag_columns(df))
@@ -324,8 +328,10 @@ def display(
         if c in flags:
             continue
         hidden = df[flag(c)].to_list() if flag(c) in flags else [False] * df.height
+        amount = c in rate_cols or isinstance(df.schema[c], pl.Decimal)  # a rate, £ or hours
+        mark = formats.percent(None, hidden=True) if amount else symbol
         columns[c] = [
-            symbol if h else _screen_text(v, c in rate_cols)
+            mark if h else _screen_text(v, c in rate_cols, c)
             for v, h in zip(df[c].to_list(), hidden, strict=True)
         ]
     return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 import pydeck as pdk
 
-from dashboard.core import disclosure
+from dashboard.core import disclosure, formats
 from dashboard.core.disclosure import Policy
 from dashboard.core.page import Filters, PageData, View, policy_for
 from dashboard.core.periods import Period
@@ -46,8 +46,10 @@ TREND_SCHEMA = {"signal": pl.String, "quarter": pl.String, "count": pl.Int64,
 
 
 def code_label(code: str) -> str:
-    """A snake_case code as words ("elderly_frail" → "elderly frail")."""
-    return code.replace("_", " ")
+    """A code as its label, lower-cased to sit mid-sentence ("elderly_frail" → "older people
+    (frail)", "seeing_people" → "seeing people"), from core/formats."""
+    words = formats.label(code)
+    return words[:1].lower() + words[1:]
 
 
 def signal_label(measure: str, locality: str, group: str) -> str:
@@ -224,7 +226,7 @@ def build(export: Export, settings: Settings, view: View) -> EmergingPage:
     first, last, n_before = history_range(found)
     page = EmergingPage("emerging-needs", view)
     page.sentences.append(
-        t("emerging.window", as_at=as_at.isoformat(), recent_first=q[-RECENT_QUARTERS].label,
+        t("emerging.window", as_at=formats.day(as_at), recent_first=q[-RECENT_QUARTERS].label,
           recent_last=q[-1].label, before_first=first.label, before_last=last.label,
           before=n_before)
     )  # fmt: skip

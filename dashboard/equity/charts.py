@@ -48,8 +48,9 @@ def interval_chart(
         )
     )
     fig.update_layout(
-        title=title, xaxis_title=t(f"evaluation.by_{breakdown}"), yaxis_title=y_title,
-        xaxis={"type": "category"}, showlegend=False,
+        title=title, xaxis_title=t(f"evaluation.axis_group_{breakdown}"), yaxis_title=y_title,
+        xaxis={"type": "category"}, yaxis={"ticksuffix": "%" if percent else ""},
+        showlegend=False,
     )  # fmt: skip
     return fig
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import polars as pl
+
+from dashboard.core import formats
 from dashboard.core.page import PageData, View, policy_for
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
@@ -14,10 +17,11 @@ from dashboard.equity.figures import (
     DEFAULT_GAP_MIN_DENOMINATOR,
     EQUITY_BREAKDOWNS,
     attainment_table,
-    largest_gap,
+    labelled,
     sds_mix_table,
     unmet_table,
 )
+from dashboard.equity.gradient import lead_gap, slope_index
 from dashboard.extract.export import Export
 
 
@@ -31,18 +35,36 @@ class EquityPage(PageData):
 
 
 def gap_sentence(gap: dict | None) -> str:
-    """The largest gap in words, saying whether the intervals overlap (then it may be chance)."""
+    """The gap a board reads first (the largest reliable one, `gradient.lead_gap`) in words, with
+    the interval of the difference; a gap not clear of zero is said to be possibly chance."""
     if gap is None:
         return t("evaluation.gap_none")
     return t(
-        "evaluation.gap_overlap" if gap["overlap"] else "evaluation.gap_real",
+        "evaluation.gap_real" if gap["reliable"] else "evaluation.gap_overlap",
         breakdown=t(f"evaluation.by_{gap['breakdown']}"),
-        high_group=gap["high"]["group"],
-        high=gap["high"]["rate"] * 100,
-        low_group=gap["low"]["group"],
-        low=gap["low"]["rate"] * 100,
+        high_group=formats.label(gap["high"]["group"]),
+        high=formats.percent(gap["high"]["rate"]),
+        low_group=formats.label(gap["low"]["group"]),
+        low=formats.percent(gap["low"]["rate"]),
         points=gap["gap"] * 100,
+        points_low=gap["gap_low"] * 100,
+        points_high=gap["gap_high"] * 100,
     )
+
+
+def gradient_sentence(attainment: pl.DataFrame) -> str:
+    """The deprivation gradient: the most against the least deprived decile shown, and the slope
+    index of inequality with its interval (docs/evaluation.md)."""
+    sii = slope_index(attainment.filter(pl.col("breakdown") == "deprivation_decile"))
+    if sii is None:
+        return t("evaluation.gradient_none")
+    key = "gradient_real" if sii["low"] > 0 or sii["high"] < 0 else "gradient_chance"
+    return t(
+        f"evaluation.{key}",
+        most=formats.percent(sii["most"]["rate"]), most_decile=sii["most"]["group"],
+        least=formats.percent(sii["least"]["rate"]), least_decile=sii["least"]["group"],
+        sii=sii["sii"] * 100, low=sii["low"] * 100, high=sii["high"] * 100,
+    )  # fmt: skip
 
 
 def build(
@@ -54,10 +76,12 @@ def build(
     """Attainment, unmet need and SDS option mix by group, with intervals and the largest gap."""
     policy = policy_for(settings)
     page = EquityPage("equity", view)
-    page.tables["attainment"] = attainment_table(export, view, policy, settings)
-    page.tables["unmet_need"] = unmet_table(export, view, policy)
-    page.tables["sds_mix"] = sds_mix_table(export, view, policy)
-    page.sentences.append(gap_sentence(largest_gap(page.tables["attainment"], min_denominator)))
+    attainment = attainment_table(export, view, policy, settings)
+    page.sentences.append(gap_sentence(lead_gap(attainment, min_denominator)))
+    page.sentences.append(gradient_sentence(attainment))
+    page.tables["attainment"] = labelled(attainment)
+    page.tables["unmet_need"] = labelled(unmet_table(export, view, policy))
+    page.tables["sds_mix"] = labelled(sds_mix_table(export, view, policy))
     if not export.present("home_care_requests"):
         page.sentences.append(t("evaluation.no_requests"))
     for b in EQUITY_BREAKDOWNS:
@@ -66,5 +90,5 @@ def build(
         )
         page.unmet[b] = breakdown_chart(page.tables["unmet_need"], b, "per_1000", "unmet", False)
     page.definitions = [(t(f"evaluation.def_{k}_term"), t(f"evaluation.def_{k}"))
-                        for k in ("equity_attainment", "unmet_rate", "sds_mix", "largest_gap")]  # fmt: skip
+                        for k in ("equity_attainment", "unmet_rate", "sds_mix", "largest_gap", "sii")]  # fmt: skip
     return page

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard.core import disclosure
+from dashboard.core import disclosure, formats
 from dashboard.core.disclosure import Policy
 from dashboard.core.intervals import garwood, wilson
 from dashboard.core.page import View
@@ -20,6 +20,7 @@ from dashboard.outcomes.attainment import attainments
 
 EQUITY_BREAKDOWNS = ("deprivation_decile", "urban_rural", "age_band", "sex", "client_group")
 PER = 1000  # unmet need is per 1,000 population
+LABELLED_BREAKDOWNS = ("sex", "client_group")  # their groups are codes of the export
 DEFAULT_GAP_MIN_DENOMINATOR = 10  # smaller groups are left out of the "largest gap" sentence
 
 
@@ -130,22 +131,17 @@ def sds_mix_table(export: Export, view: View, policy: Policy) -> pl.DataFrame:
     return in_group_order(protected)
 
 
-def largest_gap(
-    table: pl.DataFrame, min_denominator: int = DEFAULT_GAP_MIN_DENOMINATOR
-) -> dict | None:
-    """The breakdown whose highest and lowest shown attainment rates are furthest apart, over
-    groups with at least `min_denominator` outcomes (a rate on a handful is mostly noise)."""
-    shown = table.filter(
-        pl.col("rate").is_not_null(), pl.col("denominator").fill_null(0) >= min_denominator
+def labelled(df: pl.DataFrame) -> pl.DataFrame:
+    """The `group` column in words for a reader (`not_known` → "Not known", `elderly_frail` →
+    "Older people (frail)"); deciles and urban/rural classes stay numbers, their axis says
+    which end is which."""
+    words = formats.labels(df["group"].drop_nulls().unique().to_list())
+    coded = pl.col("breakdown").is_in(LABELLED_BREAKDOWNS)
+    return df.with_columns(
+        pl.when(coded)
+        .then(
+            pl.col("group").replace_strict(words, default=pl.col("group"), return_dtype=pl.String)
+        )
+        .otherwise(pl.col("group"))
+        .alias("group")
     )
-    best = None
-    for (breakdown,), rows in shown.group_by("breakdown", maintain_order=True):
-        if rows.height < 2:
-            continue
-        high, low = rows.sort("rate").row(-1, named=True), rows.sort("rate").row(0, named=True)
-        gap = high["rate"] - low["rate"]
-        if best is None or gap > best["gap"]:
-            overlap = low["rate_high"] >= high["rate_low"]
-            best = {"breakdown": breakdown, "high": high, "low": low, "gap": gap,
-                    "overlap": overlap}  # fmt: skip
-    return best

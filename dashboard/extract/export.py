@@ -29,7 +29,7 @@ from dashboard.extract.parts import short, table_files
 from dashboard.extract.validation import Report, validate_into
 
 # Bump when validation or the cache's tables change, so old caches are not reused.
-CACHE_VERSION = "15"  # outcome_type, area_populations
+CACHE_VERSION = "16"  # outcome_type, area_populations, hours not reported
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,16 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.core import palette
+from dashboard.core import formats, palette
 from dashboard.core.disclosure import Policy, flag
 from dashboard.core.strings import t
 from dashboard.spc.chart import spc_figure
 from dashboard.spc.icons import assurance_icon, variation_icon
 from dashboard.spc.series import Rules, judge
 from dashboard.spc.xmr import format_value, latest, reading
+
+LABEL_GAP = 0.01  # between a whisker's end and the words beside it
+BAR_RANGE = 1.6  # the axis runs past 100% so the words after a full bar fit
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,8 @@ def _trend_title(point: dict, measure: str, period_label: str) -> str:
     """The finding in the title: the latest rate and whether it is a signal."""
     kind = "no_limits" if point["upl"] is None else point["variation"]
     value = format_value(point["value"], "%")
-    return t(f"outcome_pages.trend_title_{kind}", measure=measure, value=value, period=period_label)
+    return t(f"outcome_pages.trend_title_{kind}", measure=measure, value=value,
+             period=formats.month(period_label))  # fmt: skip
 
 
 def trend_chart(
@@ -99,7 +103,7 @@ def breakdown_chart(table: pl.DataFrame, by: str, period: str, policy: Policy) -
 
     def text(r: dict) -> str:
         if r[flag("rate")]:
-            return t("outcome_pages.bar_hidden", symbol=symbol)
+            return t("outcome_pages.bar_hidden", symbol=formats.percent(None, hidden=True))
         if r["rate"] is None:
             return t("outcome_pages.bar_none")
         met = symbol if r[flag("met")] else f"{r['met']:,}"
@@ -121,10 +125,21 @@ def breakdown_chart(table: pl.DataFrame, by: str, period: str, policy: Policy) -
                 ],  # fmt: skip
                 "color": palette.DARK_GREY,
             },
+            hoverinfo="skip",
+        )
+    )
+    # The words go beyond each interval's whisker, never across it (issue 20)
+    ends = [max(r["ci_high"] or 0, r["rate"] or 0) if r["rate"] is not None else 0 for r in plain]
+    figure.add_trace(
+        go.Scatter(
+            x=[e + LABEL_GAP for e in ends],
+            y=[r["group"] for r in plain],
+            mode="text",
             text=[text(r) for r in rows],
-            textposition="outside",
+            textposition="middle right",
             cliponaxis=False,
             hoverinfo="skip",
+            showlegend=False,
         )
     )
     breakdown = t(f"outcome_pages.by_{by}").lower()
@@ -139,11 +154,13 @@ def breakdown_chart(table: pl.DataFrame, by: str, period: str, policy: Policy) -
         xaxis={
             "title": {"text": t("outcome_pages.axis_bar")},
             "tickformat": ".0%",
-            "range": [0, 1.15],
+            "range": [0, BAR_RANGE],
+            "tickvals": [i / 5 for i in range(6)],  # 0% to 100%: room for the words beyond
         },  # fmt: skip
         yaxis={"title": {"text": t(f"outcome_pages.by_{by}")}, "autorange": "reversed"},
         plot_bgcolor="#ffffff",
         height=max(300, 60 + 36 * len(rows)),
+        showlegend=False,
     )
     alt = t("outcome_pages.alt_bar", breakdown=breakdown, period=period,
             shown=len(shown), hidden=sum(bool(r[flag("rate")]) for r in rows))  # fmt: skip

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from dashboard.core import formats
 from dashboard.core.disclosure import Policy, flag
 from dashboard.core.framework import Framework, load_framework
 from dashboard.core.page import PageData, View, policy_for
@@ -31,7 +32,7 @@ from dashboard.outcomes.outcome_trends import outcome_definitions
 from dashboard.outcomes.peers import read_benchmark
 from dashboard.spc.icons import ASSURANCE_ICONS, assurance_icon, variation_icon
 from dashboard.spc.series import Rules, judge
-from dashboard.spc.xmr import band_assurance, format_value
+from dashboard.spc.xmr import band_assurance
 
 BUDGET_ID = "no9_budget_utilisation"
 INDICATOR_FIELDS = ("value", "year_earlier", "peer_average", "target", "gap")
@@ -74,7 +75,7 @@ def format_indicator(value: float | None, unit: str, *, difference: bool = False
     if unit == "rate":
         if difference:
             return t("outcome_pages.points", value=value * 100)
-        return format_value(value, "%")
+        return formats.percent(value)
     if unit == "percentage_points":
         return t("outcome_pages.points", value=value)
     return t("outcome_pages.per_100_signed" if difference else "outcome_pages.per_100", value=value)
@@ -183,7 +184,8 @@ def build(export: Export, settings: Settings, view: View) -> NationalOutcomesPag
     page = NationalOutcomesPage("national-outcomes", view, icons=icons)
     page.tables["indicators"] = _indicator_frame(exact_table, records, icons, framework)
     page.tables["spine"] = spine_for(exact_table, records, view.partnership, policy, settings.funnel_adjustment)  # fmt: skip
-    page.sentences = [t("outcome_pages.national_intro", period=view.period)]
+    page.sentences = [t("outcome_pages.national_intro", period=view.period),
+                      t("outcome_pages.no6_beside_carers")]  # fmt: skip
     page.definitions = [
         (t("outcome_pages.outcome_term", n=o.number, label=o.label), o.statement)
         for o in framework.outcomes

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from dashboard.core import formats
 from dashboard.core.disclosure import Policy, protect
 from dashboard.core.framework import Framework, load_framework
 from dashboard.core.intervals import wilson
@@ -34,7 +35,7 @@ def _group_labels(by: str, groups: list[str | None], framework: Framework) -> li
             return names[g]
         if by in keyed:
             return t(f"outcome_pages.{keyed[by]}", value=g)
-        return g.replace("_", " ").capitalize() if by != "locality" else g
+        return formats.label(g) if by != "locality" else g
 
     return [label(g) for g in groups]
 

@@ -13,7 +13,7 @@ from datetime import date
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.core import disclosure, palette, query
+from dashboard.core import disclosure, formats, palette, query
 from dashboard.core.page import PageData, View, policy_for
 from dashboard.core.periods import add_months, months_in
 from dashboard.core.settings import Settings
@@ -40,16 +40,17 @@ def build(export: Export, settings: Settings, view: View) -> DataQualityPage:
     page.sentences.append(
         t(
             "quality.extract",
-            date=report.extract_date,
+            date=formats.day(date.fromisoformat(report.extract_date)),
             source=t(f"quality.source_{report.extract_date_source}"),
         )
     )
     page.tables.update(validation_tables(report, policy))
     page.tables["data_gaps"] = data_gaps(export, view, policy)
     if export.usable("personal_outcomes") and export.usable("outcome_reviews"):
-        completeness = review_completeness(export, view, policy)
+        completeness, year = review_completeness(export, view, policy)
         page.tables["review_completeness"] = completeness
         page.review_completeness = completeness_figure(completeness)
+        page.sentences.append(_beside_the_year(year, view))
     if report.errors:
         page.sentences.append(t("quality.errors_found", n=len(report.errors)))
     if report.unusable:
@@ -121,25 +122,41 @@ def data_gaps(export: Export, view: View, policy: disclosure.Policy) -> pl.DataF
     )
 
 
-def review_completeness(export: Export, view: View, policy: disclosure.Policy) -> pl.DataFrame:
-    """Review coverage (metrics.md) with P set to each of the last 24 months to the period's end:
-    a month that falls well short of its neighbours shows reviews not yet recorded."""
+def review_completeness(
+    export: Export, view: View, policy: disclosure.Policy
+) -> tuple[pl.DataFrame, dict]:
+    """Review coverage (metrics.md) with P set to each of the last 24 months to the period's end
+    (a month that falls well short of its neighbours shows reviews not yet recorded), and the
+    period's own coverage, counted in the same pass, so the page can say why the two differ."""
     end = view.p.end
     months = months_in(add_months(date(end.year, end.month, 1), 1 - COMPLETENESS_MONTHS), end)
     figures = attainment(
-        export.cursor(), partnerships=[view.partnership], periods=months, filters=view.filters
-    )
-    table = figures.select("period", "due", "reviewed", "coverage").sort("period")
-    return disclosure.protect(
-        table, policy, counts=["due", "reviewed"], rates={"coverage": ("reviewed", "due")}
-    )
+        export.cursor(), partnerships=[view.partnership], periods=[view.p, *months],
+        filters=view.filters,
+    )  # fmt: skip
+    protected = disclosure.protect(
+        figures.select("p", "period", "due", "reviewed", "coverage"),
+        policy, counts=["due", "reviewed"], rates={"coverage": ("reviewed", "due")},
+    )  # fmt: skip
+    year = protected.filter(pl.col("p") == 1)
+    table = protected.filter(pl.col("p") > 1).drop("p").sort("period")
+    return table, (year.row(0, named=True) if year.height else {"coverage": None})
+
+
+def _beside_the_year(year: dict, view: View) -> str:
+    """The monthly share beside the period's coverage: an outcome is due in every month its plan
+    is active but reviewed about once a year, so a month's share is far lower by design."""
+    if year["coverage"] is None:
+        return t("quality.completeness_vs_period_hidden", period=view.period)
+    return t("quality.completeness_vs_period", period=view.period,
+             coverage=formats.percent(year["coverage"]))  # fmt: skip
 
 
 def completeness_figure(table: pl.DataFrame) -> go.Figure:
     """Coverage by month as a line with markers; months hidden for a board are left as gaps."""
     figure = go.Figure(
         go.Scatter(
-            x=table["period"].to_list(),
+            x=[formats.month(p) for p in table["period"].to_list()],
             y=[None if v is None else v * 100 for v in table["coverage"].to_list()],
             mode="lines+markers",
             line={"color": palette.DARK_BLUE},

@@ -23,7 +23,12 @@ from dashboard.core.strings import t
 from dashboard.extract.export import Export
 from dashboard.extract.filters import series_window
 from dashboard.outcomes.attainment import label_periods
-from dashboard.outcomes.indicators import indicator_series, indicator_values
+from dashboard.outcomes.indicators import (
+    SPEND_IDS,
+    indicator_series,
+    indicator_values,
+    is_provisional,
+)
 from dashboard.outcomes.outcome_trends import OutcomeTrendsPage
 from dashboard.report.content import Chart, chart
 from dashboard.spc.chart import spc_figure
@@ -126,7 +131,12 @@ def indicator_charts(
         indicator_values(con, partnerships=[view.partnership], periods=quarters,
                          as_ats=[q.end for q in quarters], **common),
         quarters,
-    ).with_columns(provisional=pl.lit(False))  # fmt: skip
+    ).with_columns(  # a quarter of spend still being paid is provisional, as a month is
+        (pl.col("indicator_id").is_in(SPEND_IDS) & pl.col("p").is_in([
+            n for n, q in enumerate(quarters, start=1)
+            if is_provisional(q.end, export.extract_date, settings.run_out_lag_weeks)
+        ])).alias("provisional")
+    )  # fmt: skip
     charts, notes = [], []
     for indicator_id in indicators:
         pick = pl.col("indicator_id") == indicator_id

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
-from dashboard.core import disclosure
+from dashboard.core import disclosure, formats
 from dashboard.core.page import PageData, View, policy_for
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
@@ -52,7 +52,7 @@ def _summary(
 ) -> list[str]:  # fmt: skip
     """The first page in plain words: each headline figure once, pointing to its section."""
     out = [t("board_pack.summary_intro", partnership=pack_view.partnership,
-             period=pack_view.period, extract=extract.isoformat())]  # fmt: skip
+             period=pack_view.period, extract=formats.day(extract))]  # fmt: skip
     out += trends.sentences
     attainment, _ = attainment_chart(trends)
     if attainment is not None and attainment.reading:

@@ -11,6 +11,7 @@ from datetime import date
 
 import plotly.graph_objects as go
 
+from dashboard.core import formats
 from dashboard.core.strings import t
 from dashboard.spc.icons import colour
 from dashboard.spc.xmr import Annotation, SpcResult, format_value
@@ -26,6 +27,7 @@ MARKERS = {
 }
 MARKER_SIZE = 9
 LINE_WIDTH = 2
+NARROW = 0.05  # a percentage axis spanning less than this gets one decimal
 
 
 def _hline(xs: Sequence, y: float, name: str, ink: str, dash: str, legend: bool) -> go.Scatter:
@@ -83,7 +85,16 @@ def _marker_class(row: dict) -> str:
     return "provisional" if row["provisional"] else row["variation"]
 
 
-def _point_markers(result: SpcResult, xs: Sequence, unit: str) -> list[go.Scatter]:
+def _position(x: object) -> object:
+    """Where a point sits on the x axis: a "2026-03" month as its first day, else as given."""
+    if isinstance(x, str) and formats.month(x) != x:
+        return date(int(x[:4]), int(x[5:7]), 1)
+    return x
+
+
+def _point_markers(
+    result: SpcResult, xs: Sequence, unit: str, said: Sequence | None = None
+) -> list[go.Scatter]:
     """One marker trace per class present, with hover text naming the rule that fired."""
     rows = result.points.to_dicts()
     traces = []
@@ -95,7 +106,7 @@ def _point_markers(result: SpcResult, xs: Sequence, unit: str) -> list[go.Scatte
         hover = [
             t(
                 "spc.chart_hover",
-                x=xs[r["index"]],
+                x=(said or xs)[r["index"]],
                 value=format_value(r["value"], unit),
                 label=t("spc.provisional") if r["provisional"] else t(f"spc.type_{r['type']}"),
             )
@@ -120,6 +131,14 @@ def _point_markers(result: SpcResult, xs: Sequence, unit: str) -> list[go.Scatte
     return traces
 
 
+def percent_ticks(result: SpcResult) -> str:
+    """Whole per cents, or one decimal when the points and limits span under 5 points: rounded
+    to whole per cents, close ticks would repeat a label (24%, 24%)."""
+    seen = [v for v in result.points["value"].to_list() if v is not None]
+    seen += [v for v in result.limits if v is not None]
+    return ".1%" if seen and max(seen) - min(seen) < NARROW else ".0%"
+
+
 def spc_figure(
     result: SpcResult,
     *,
@@ -131,21 +150,31 @@ def spc_figure(
     percent: bool = True,
     near_limits: bool = False,
     x_title: str | None = None,
+    unit: str | None = None,
 ) -> go.Figure:
     """The XmR chart of `result`. `dates` label the points (one per point); `target` defaults to
     the result's; annotations at an index or a date (the latter needs `dates`) are drawn as
     dotted vertical lines with their text. `percent`: values are fractions shown as %."""
     n = result.points.height
-    xs = list(dates) if dates is not None else list(range(n))
+    # a month is placed on a date axis, so ticks space themselves, and read "March 2026" on the
+    # axis and in the hover text, never "2026-03"; quarters and other labels stay categories
+    xs = [_position(x) for x in dates] if dates is not None else list(range(n))
+    said = [formats.month(x) if isinstance(x, str) else x for x in dates] if dates else xs
     if len(xs) != n:
         raise ValueError("dates must have one entry per point")
-    unit = "%" if percent else ""
-    fig = go.Figure([*_segment_lines(result, xs, near_limits), *_point_markers(result, xs, unit)])
+    unit = unit if unit is not None else ("%" if percent else "")  # "£": hover reads £4.1m
+    fig = go.Figure(
+        [*_segment_lines(result, xs, near_limits), *_point_markers(result, xs, unit, said)]
+    )
     target = result.target if target is None else target
     if target is not None and n:
         fig.add_trace(_hline(xs, target, t("spc.chart_target"), colour("target"), "dashdot", True))
     for note in (*result.annotations, *annotations):
-        x = xs[note.at] if isinstance(note.at, int) else note.at
+        x = (
+            xs[note.at]
+            if isinstance(note.at, int)
+            else (_position(note.at) if isinstance(note.at, str) else note.at)
+        )
         fig.add_shape(
             type="line",
             x0=x,
@@ -160,8 +189,14 @@ def spc_figure(
         )
     fig.update_layout(
         title={"text": title},
-        xaxis={"title": {"text": x_title if x_title is not None else t("spc.chart_point")}},
-        yaxis={"title": {"text": y_title}, "tickformat": ".0%" if percent else None},
+        xaxis={
+            "title": {"text": x_title if x_title is not None else t("spc.chart_point")},
+            "tickformat": "%B %Y" if xs and all(isinstance(x, date) for x in xs) else None,
+        },
+        yaxis={
+            "title": {"text": y_title},
+            "tickformat": percent_ticks(result) if percent else None,
+        },
         hovermode="closest",
         plot_bgcolor="#ffffff",
         legend={"orientation": "h", "y": -0.2},

@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from dashboard.core import formats
 from dashboard.core.settings import DEFAULTS
 from dashboard.core.strings import t
 
@@ -358,12 +359,15 @@ def _streak(result: SpcResult, point: dict[str, Any], key: str) -> int:
 
 
 def format_value(value: float | None, unit: str) -> str:
-    """Fractions shown as percentages when the unit is "%"; otherwise the number and its unit."""
+    """Fractions shown as percentages when the unit is "%", money as people write it when it is
+    "£" (£4.1m); otherwise the number and its unit (core/formats)."""
     if value is None:
         return ""
     if unit == "%":
-        return f"{value:.1%}"
-    return f"{value:,.1f}" + (f" {unit}" if unit else "")
+        return formats.percent(value)
+    if unit == "£":
+        return formats.money(value)
+    return formats.number(value) + (f" {unit}" if unit else "")
 
 
 def reading(result: SpcResult, measure_label: str, unit: str = "%", periods: str = "months") -> str:

@@ -10,10 +10,10 @@ import polars as pl
 
 from dashboard.core import disclosure
 from dashboard.core.disclosure import Policy
+from dashboard.core.palette import TURQUOISE
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
 from dashboard.spc.chart import spc_figure
-from dashboard.spc.icons import colour
 from dashboard.spc.series import Rules, judge
 from dashboard.spc.xmr import SpcResult, band_assurance, format_value, reading
 from dashboard.spend.tables import protected_series
@@ -49,6 +49,16 @@ def band_judgement(result: SpcResult, band: tuple[float, float]) -> str | None:
     return {"consistently_passes": "within", "hit_and_miss": "hit_and_miss"}.get(judged)
 
 
+def covering(result: SpcResult, band: tuple[float, float]) -> list[float]:
+    """A y range holding every point, both process limits and the band, with a margin, so no
+    limit or band edge sits beyond the labelled axis."""
+    seen = [v for v in result.points["value"].to_list() if v is not None]
+    seen += [v for v in (*result.limits, *band) if v is not None]
+    low, high = min(seen), max(seen)
+    pad = (high - low) * 0.08 or 0.01
+    return [low - pad, high + pad]
+
+
 def _spc(series: pl.DataFrame, column: str, settings: Settings) -> SpcResult:
     """A period with nothing paid or planned is a zero on the chart, not a gap."""
     return judge(series.with_columns(pl.col(column).fill_null(0.0)), column, Rules.of(settings))
@@ -73,17 +83,20 @@ def spend_charts(
     dates = series["period"].to_list()
     fig_u = spc_figure(util, title=t("spend.chart_utilisation_title"), y_title=t(
         "spend.chart_utilisation_axis"), dates=dates, x_title=t(f"spend.axis_{grain}"))  # fmt: skip
+    # the band is where utilisation should be: a calm shade, never the danger colour (issue 20)
     fig_u.add_hrect(
-        y0=band[0], y1=band[1], line_width=0, fillcolor=colour("target"), opacity=0.08,
+        y0=band[0], y1=band[1], line_width=0, fillcolor=TURQUOISE, opacity=0.12,
         annotation_text=t("spend.band_label", low=band[0], high=band[1]),
         annotation_position="top left",
     )  # fmt: skip
+    fig_u.update_yaxes(range=covering(util, band))
     fig_s = spc_figure(money, title=t("spend.chart_spend_title"), y_title=t(
-        "spend.chart_spend_axis"), dates=dates, percent=False, x_title=t(f"spend.axis_{grain}"))  # fmt: skip
+        "spend.chart_spend_axis"), dates=dates, percent=False, x_title=t(f"spend.axis_{grain}"), unit="£")  # fmt: skip
+    fig_s.update_yaxes(tickprefix="£", tickformat="~s")
     judged = band_judgement(util, band)
     readings = [
         reading(util, t("spend.measure_utilisation"), "%", periods),
-        reading(money, t("spend.measure_spend"), "", periods),
+        reading(money, t("spend.measure_spend"), "£", periods),
     ]
     if judged:
         readings.append(t(f"spend.band_{judged}", low=band[0], high=band[1]))
@@ -92,7 +105,7 @@ def spend_charts(
     alt_u = t("spend.alt_utilisation", n=series.height, periods=periods,
               centre=format_value(util.centre, "%"), low=band[0], high=band[1])  # fmt: skip
     alt_s = t("spend.alt_spend", n=series.height, periods=periods,
-              centre=format_value(money.centre, ""))  # fmt: skip
+              centre=format_value(money.centre, "£"))  # fmt: skip
     return SpendCharts(
         SpendChart(fig_u, util, alt_u, "series", note),
         SpendChart(fig_s, money, alt_s, "series", note),

@@ -71,7 +71,8 @@ def spend_figures(
             pl.col("p").cast(pl.Int64),
             rate("spend", "budget").alias("utilisation"),
             (pl.col("on_contract_gbp") + pl.col("spot_gbp")).alias("purchased_gbp"),
-            rate("hours_delivered", "planned_hours").alias("hours_ratio"),
+            # like with like (metrics.md v1.2): the planned hours of the lines recording hours
+            rate("hours_delivered", "recorded_planned").alias("hours_ratio"),
             rate("hourly_spend", "hours_delivered").alias("cost_per_hour"),
             rate("spend", "plan_weeks").alias("weekly_cost"),
             rate("budget", "plan_weeks").alias("weekly_budget"),

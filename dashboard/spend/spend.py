@@ -12,6 +12,7 @@ from typing import Any
 
 import polars as pl
 
+from dashboard.core import formats
 from dashboard.core.page import PageData, View, policy_for
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
@@ -51,8 +52,7 @@ class SpendPage(PageData):
 
 
 def _money(value: Any) -> str:
-    amount = float(value)
-    return t("spend.money_negative" if amount < 0 else "spend.money", value=abs(amount))
+    return formats.money(value)
 
 
 def _summary_sentences(summary: dict, view: View, provisional: bool, lag: int) -> list[str]:
@@ -68,7 +68,7 @@ def _summary_sentences(summary: dict, view: View, provisional: bool, lag: int) -
             period=view.period,
             spend=_money(summary["spend"]),
             budget=_money(summary["budget"]),
-            utilisation=t("spend.not_computable") if util is None else f"{util:.1%}",
+            utilisation=t("spend.not_computable") if util is None else formats.percent(util),
         )  # fmt: skip
     )
     if provisional:
@@ -98,11 +98,17 @@ def _spot_sentence(table: pl.DataFrame, breakdown: str) -> str | None:
     return t(f"spend.spot_top_{breakdown}", group=top["group"], share=top["share_of_all_spot"])
 
 
-def _hours_sentence(hours: pl.DataFrame) -> str | None:
+def _hours_sentences(hours: pl.DataFrame) -> list[str]:
+    """Hours delivered against planned, like with like, and the plans whose hours are not
+    reported (metrics.md v1.2), from the protected total row."""
     total = hours.filter(pl.col(TOTAL)).row(0, named=True)
-    if total["hours_ratio"] is None or total["cost_per_hour"] is None:
-        return None
-    return t("spend.summary_hours", ratio=total["hours_ratio"], cost=_money(total["cost_per_hour"]))
+    out = []
+    if total["hours_ratio"] is not None and total["cost_per_hour"] is not None:
+        out.append(t("spend.summary_hours", ratio=total["hours_ratio"],
+                     cost=formats.money(total["cost_per_hour"], per_hour=True)))  # fmt: skip
+    if total["unreported_plans"]:
+        out.append(t("spend.summary_hours_unreported", plans=total["unreported_plans"]))
+    return out
 
 
 def build(
@@ -146,8 +152,9 @@ def build(
     summary = page.tables["spend_by_locality"].filter(pl.col(TOTAL)).row(0, named=True)
     provisional = is_provisional(view.p.end, export.extract_date, lag)
     page.sentences += _summary_sentences(summary, view, provisional, lag)
-    page.sentences += [s for s in (_spot_sentence(page.tables["spot_by_locality"], "locality"),
-                                   _hours_sentence(page.tables["hours"])) if s]  # fmt: skip
+    spot = _spot_sentence(page.tables["spot_by_locality"], "locality")
+    page.sentences += [spot] if spot else []
+    page.sentences += _hours_sentences(page.tables["hours"])
     page.sentences += charts.readings
     page.sentences.append(t("spend.contribution"))
     return page

@@ -12,7 +12,7 @@ from datetime import date
 
 import polars as pl
 
-from dashboard.core import disclosure
+from dashboard.core import disclosure, formats
 from dashboard.core.disclosure import Policy
 from dashboard.core.intervals import wilson
 from dashboard.core.periods import Period
@@ -126,14 +126,18 @@ def _ordered(df: pl.DataFrame, breakdown: str, policy: Policy, by: str | None) -
 
 
 def hours_table(figs: pl.DataFrame, policy: Policy) -> pl.DataFrame:
-    """Delivered against planned hours and cost per delivered hour, by hour-based service type."""
+    """Delivered against planned hours over the payments that record hours (like with like,
+    metrics.md v1.2), cost per delivered hour, and the plans whose payments never record hours
+    ("hours not reported": on neither side, never hours not delivered), by hour-based service."""
     df = _with_total(figs, "service_type").filter(
         pl.col(TOTAL) | pl.col("grp").is_in(HOUR_SERVICES)
     )
     df = df.with_columns(
         pl.when(pl.col(TOTAL))
         .then(pl.lit(t("spend.total")))
-        .otherwise(pl.col("grp"))
+        .otherwise(
+            pl.col("grp").replace_strict(formats.labels(list(HOUR_SERVICES)), default=pl.col("grp"))
+        )
         .alias("group")
     )
     # The total row is over every service type, but only hour-based plans carry hours, so it is
@@ -143,24 +147,32 @@ def hours_table(figs: pl.DataFrame, policy: Policy) -> pl.DataFrame:
         df.select(
             "group",
             *people,
+            "unreported_people",
+            "unreported_plans",
             "planned_hours_gaps",
             "hours_gap_lines",
             "hours_delivered",
-            "planned_hours",
+            "recorded_planned",
             "hours_ratio",
             "hourly_spend",
             "cost_per_hour",
             TOTAL,
         ),  # fmt: skip
         policy,
-        counts=[*people, "planned_hours_gaps", "hours_gap_lines"],
+        counts=[
+            *people,
+            "unreported_people",
+            "unreported_plans",
+            "planned_hours_gaps",
+            "hours_gap_lines",
+        ],  # fmt: skip
         amounts={
             "hours_delivered": ["hourly_people"],
-            "planned_hours": ["hour_people"],
+            "recorded_planned": ["hourly_people"],
             "hourly_spend": ["hourly_people"],
             "cost_per_hour": ["hourly_people"],
         },  # fmt: skip
-        shares={"hours_ratio": people},
+        shares={"hours_ratio": ["hourly_people"]},
         total_flag=TOTAL,
     ).sort(TOTAL, "group", descending=[True, False])
 

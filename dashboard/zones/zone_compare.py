@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard.core import disclosure
+from dashboard.core import disclosure, formats
 from dashboard.core.disclosure import Policy
 from dashboard.core.errors import UserError
 from dashboard.core.page import PageData, View, policy_for
@@ -139,7 +139,9 @@ def build(export: Export, settings: Settings, view: View) -> ZoneComparePage:
     page.tables = {"summary": result.summary, "zones_today": views[0].zones} | {
         f"zones_{name}": v.zones for name, v in zip(chosen, views[1:], strict=True)
     }
-    page.sentences = [t("zone_pages.as_at", as_at=inputs.as_at, areas=inputs.demand.height)]
+    page.sentences = [
+        t("zone_pages.as_at", as_at=formats.day(inputs.as_at), areas=inputs.demand.height)
+    ]
     page.sentences += problems + (
         result.sentences or [t("zone_pages.no_saved", folder=settings.options_dir)]
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pydeck as pdk
 
-from dashboard.core import geometry
+from dashboard.core import formats, geometry
 from dashboard.core.page import PageData, View, policy_for
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
@@ -38,7 +38,7 @@ class ZoneMapPage(PageData):
 
 
 def _context_sentences(export: Export, inputs: ZoneInputs, today: OptionView) -> list[str]:
-    out = [t("zone_pages.as_at", as_at=inputs.as_at, areas=inputs.demand.height)]
+    out = [t("zone_pages.as_at", as_at=formats.day(inputs.as_at), areas=inputs.demand.height)]
     if not export.present("home_care_lots") or not inputs.today.height:
         out.append(t("zone_pages.no_lots"))
     else:
