@@ -31,7 +31,11 @@ def test_bench_runs_at_a_trivial_scale_and_writes_results(tmp_path):
     # every figure's library value, floor query and (for attainment) pandas give the same number
     assert measure["floors"] and all(f["same"] for f in measure["floors"]), measure["floors"]
     assert measure["pandas"]["same"]
+    # first open's floor loaded every table of the export, row for row, with no checks
+    assert measure["load_floor_rows"] == run["generate"]["rows"]
+    assert measure["load_floor"]["n"] == measure["first_open"]["n"] == 1
     text = out.read_text(encoding="utf-8")
+    assert "| its floor: every table loaded into DuckDB, no checks |" in out.read_text()
     for heading in ("# Benchmark results", "## Goals", "## Rows per table", "## tiny"):
         assert heading in text
     assert "| people | 300 |" in text
