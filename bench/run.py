@@ -5,7 +5,8 @@
 Each scale runs in child processes of its own (generating, then measuring), so a scale's peak
 memory is its own and the national scale cannot starve the others. The concurrency test then serves
 the app on the largest scale measured and drives simultaneous sessions against it (bench/sessions.py),
-at a meeting's pace and with no pause at all.
+at a meeting's pace and with no pause at all; and last it times every page of that app in Chromium
+(bench/browser.py), from navigation to the last figure drawn and from a filter change to the redraw.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from bench import report
+from bench.browser import RUNS as BROWSER_RUNS
 from bench.scales import (
     BENCH_CACHE_ROOT,
     DEFAULT_SCALES,
@@ -80,10 +82,8 @@ def child(phase: str, scale: Scale, root: Path, json_out: Path, export: Path | N
     json_out.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
 
 
-def sessions_step(
-    run: dict, scale: Scale, root: Path, sessions: int, iterations: int, think: tuple[float, ...]
-) -> dict:
-    from bench.sessions import run_sessions
+def served_app(run: dict, scale: Scale, root: Path) -> tuple[Path, list[str]]:
+    """The settings file serving the scale's export, and its home partnership's localities."""
     from dashboard.extract.export import open_export
     from dashboard.extract.filters import filter_options
 
@@ -98,6 +98,15 @@ def sessions_step(
     options = filter_options(export, settings)
     localities = options.for_partnership(options.home).localities
     export.close()
+    return settings_file, localities
+
+
+def sessions_step(
+    run: dict, scale: Scale, root: Path, sessions: int, iterations: int, think: tuple[float, ...]
+) -> dict:
+    from bench.sessions import run_sessions
+
+    settings_file, localities = served_app(run, scale, root)
     runs = []
     for think_s in think:  # each on a freshly started server, so none starts with a warm cache
         found = run_sessions(settings_file, localities, sessions=sessions, iterations=iterations,
@@ -115,6 +124,7 @@ def run_bench(
     sessions: int = SESSIONS,
     iterations: int = ITERATIONS,
     think: tuple[float, ...] = THINK_CASES,
+    browser_runs: int = BROWSER_RUNS,
     log=print,
 ) -> dict:
     """Measure each scale, then the sessions; write the results to `out` (and JSON beside the
@@ -136,6 +146,13 @@ def run_bench(
         results["sessions"] = sessions_step(
             results["scales"][chosen.name], chosen, root, sessions, iterations, think
         )
+    if browser_runs > 0 and chosen is not None:
+        from bench.browser import run_browser
+
+        log(f"{chosen.name}: every page in Chromium")
+        settings_file, localities = served_app(results["scales"][chosen.name], chosen, root)
+        results["browser"] = {"scale": chosen.name,
+                              **run_browser(settings_file, localities, browser_runs)}  # fmt: skip
     (root / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     out.write_text(report.render(results), encoding="utf-8")
     return results
@@ -155,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         "--think", default=",".join(f"{x:g}" for x in THINK_CASES),
         help="seconds a person pauses between changes, one sessions run per value (0: no pause)",
     )  # fmt: skip
+    parser.add_argument("--browser-runs", type=int, default=BROWSER_RUNS,
+                        help="openings of each page in Chromium (0: no browser timing)")  # fmt: skip
     parser.add_argument("--out", type=Path, default=RESULTS_FILE, help="the results file")
     parser.add_argument("--root", type=Path, default=BENCH_CACHE_ROOT,
                         help="where the sample exports and caches are kept")  # fmt: skip
@@ -168,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
               args.export)  # fmt: skip
         return 0
     run_bench(parse_scales(args.scales), root=args.root, out=args.out, sessions=args.sessions,
-              iterations=args.iterations,
+              iterations=args.iterations, browser_runs=args.browser_runs,
               think=tuple(float(x) for x in args.think.split(",")))  # fmt: skip
     print(f"wrote {args.out}")
     return 0

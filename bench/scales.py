@@ -41,7 +41,8 @@ SCALES: dict[str, Scale] = {
     for s in (
         Scale("typical", 13_000, 240, 1, "a typical partnership"),
         Scale("largest", 65_000, 750, 1, "the largest Scottish partnership"),
-        Scale("national", 630_000, 290, 32, "Scotland and Wales together", 3, 1, 0),
+        # about 100 M weekly spend lines over five years, as Scotland and Wales pay (issue 25)
+        Scale("national", 1_490_000, 290, 32, "Scotland and Wales together", 3, 1, 0),
     )
 }
 DEFAULT_SCALES = ("typical", "largest", "national")

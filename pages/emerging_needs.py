@@ -32,7 +32,7 @@ if opened is not None:
                 detail.figure, trend, policy, key="emerging-trend", alt=detail.alt
             )
         st.markdown(f"**{t('emerging.map_heading')}**")
-        st.pydeck_chart(detail.deck, key="emerging-map")
+        render.deck_chart(detail.deck, key="emerging-map")
         st.caption(markdown_text(detail.map_alt))
         areas = page.tables["areas"].filter(pl.col("signal") == chosen)
         render.table(areas.drop("signal"), policy, key="emerging-areas")

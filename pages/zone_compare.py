@@ -62,7 +62,7 @@ if opened is not None:
                 view.areas, view.outlines, maps.DEFAULT_MEASURE, policy,
                 basemap_url=ctx.settings.basemap_url,
             )  # fmt: skip
-            st.pydeck_chart(deck, alt=alt, key=f"map-{name}")
+            render.deck_chart(deck, alt=alt, key=f"map-{name}")
             st.caption(markdown_text(alt))
             render.table(view.zones, policy, key=f"zones-{name}")
     for line in maps.legend(result.views[t("zone_pages.today")].areas,

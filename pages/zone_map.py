@@ -42,7 +42,7 @@ if opened is not None:
         deck = maps.map_deck(
             shown.areas, shown.outlines, measure, policy, basemap_url=ctx.settings.basemap_url
         )
-        st.pydeck_chart(deck, alt=alt, key="zone-map")
+        render.deck_chart(deck, alt=alt, key="zone-map")
         st.caption(markdown_text(alt))
         for line in maps.legend(shown.areas, measure, policy):
             st.caption(line)

@@ -5,8 +5,13 @@ Only presentation lives here; every number arrives already computed and through 
 
 from __future__ import annotations
 
+import copy
+import json
+
 import polars as pl
+import pydeck as pdk
 import streamlit as st
+from pydeck.bindings.json_tools import default_serialize
 
 from dashboard.app import downloads
 from dashboard.core import disclosure
@@ -65,6 +70,19 @@ def chart_with_table(
     st.caption(markdown_text(alt))  # alt texts name localities and providers
     with st.expander(t("render.show_table")):
         table(df, policy, key=key, caption=caption)
+
+
+def deck_json(deck: pdk.Deck) -> str:
+    """The map's JSON as pydeck writes it, without its two-space indentation: indented, the
+    largest partnership's zone map is 813 kB, and every browser receives it on every rerun."""
+    return json.dumps(deck, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
+def deck_chart(deck: pdk.Deck, *, key: str, alt: str | None = None) -> None:
+    """A pydeck map, sent as compact JSON (deck_json); the same map, drawn the same."""
+    compact = copy.copy(deck)  # the page's own figure is left as it was
+    compact.to_json = lambda: deck_json(deck)
+    st.pydeck_chart(compact, alt=alt, key=key)
 
 
 def icons(names: list[str], images=st, words=st) -> None:

@@ -50,7 +50,7 @@ def _warm_once_running() -> None:
 
     s = web.settings()
     with contextlib.suppress(UserError):  # the export cannot be opened: the first page shows why
-        web.warm_up(s, web.current_export(s))
+        web.warm_up(s, web.current_export(s, quiet=True))
 
 
 def no_external_ip() -> None:

@@ -9,6 +9,7 @@ figures; each session reads through its own cursor.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -25,6 +26,7 @@ from dashboard.core.escape import markdown_text
 from dashboard.core.page import Filters, PageData, View, policy_for
 from dashboard.core.settings import Settings, load_settings
 from dashboard.core.strings import t
+from dashboard.extract import progress
 from dashboard.extract.export import Export, fingerprint, open_export
 from dashboard.extract.filters import filter_options
 
@@ -42,9 +44,41 @@ def _export(folder: str, fp: str, _settings: Settings) -> Export:
     return open_export(Path(folder), _settings)
 
 
-def current_export(s: Settings) -> Export:
+def _open_quietly(folder: str, fp: str, s: Settings) -> None:
+    with contextlib.suppress(UserError):  # the page opens it again and shows why it cannot
+        _export(folder, fp, s)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _opening(folder: str, fp: str, _s: Settings) -> threading.Thread:
+    """The export opened in a thread of its own, once per fingerprint, so that a page can say
+    what is being prepared while it waits (validating a national export takes minutes)."""
+    thread = threading.Thread(
+        target=_open_quietly, args=(folder, fp, _s), name=f"open-{fp[:8]}", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def _wait_saying_what(thread: threading.Thread, fp: str) -> None:
+    """While the export is being prepared, a message naming the step it is at (issue 25): the
+    first visitor after a start or a new extract reads what is happening, not grey placeholders."""
+    shown = st.empty()
+    while thread.is_alive():
+        step = progress.current(fp) or t("progress.opening")
+        shown.info(t("progress.waiting", step=step), icon=":material/hourglass_top:")
+        thread.join(0.5)
+    shown.empty()
+
+
+def current_export(s: Settings, *, quiet: bool = False) -> Export:
+    """The opened export; unless `quiet` (the server's own warm-up), a page waiting for it to
+    be prepared says what is being prepared."""
     folder = s.data_dir
-    return _export(str(folder), fingerprint(folder), s)
+    fp = fingerprint(folder)
+    if not quiet:
+        _wait_saying_what(_opening(str(folder), fp, s), fp)
+    return _export(str(folder), fp, s)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -148,7 +182,8 @@ def open_page(
     ctx = page_context(period_kind=period_kind, needs=needs(name))
     if ctx is None:
         return None
-    page = page_data(builder(name), ctx)
+    with st.spinner(t("progress.figures")):  # shown only after half a second: a cold cache
+        page = page_data(builder(name), ctx)
     if heading_key:
         st.subheader(t(heading_key))
     for sentence in page.sentences if sentences else ():

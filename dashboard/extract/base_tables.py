@@ -11,6 +11,8 @@ other partnerships' and periods' row groups.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 
 from dashboard.core.query import sql_text
@@ -27,8 +29,12 @@ BASE_QUERIES = (
 )
 
 
-def build(con: duckdb.DuckDBPyConnection) -> None:
+def build(
+    con: duckdb.DuckDBPyConnection, progress: Callable[[str, int, int], None] | None = None
+) -> None:
     """Build every precomputed table (empty when its source tables are), and the macros the
-    queries share."""
-    for name in BASE_QUERIES:
+    queries share; `progress(name, n, total)` is told which one is being built."""
+    for number, name in enumerate(BASE_QUERIES, start=1):
+        if progress is not None:
+            progress(name, number, len(BASE_QUERIES))
         con.sql(sql_text(name))

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,7 +25,7 @@ from dashboard.core.contract import EARLIEST_DATE, TABLES
 from dashboard.core.errors import UserError
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
-from dashboard.extract import base_tables
+from dashboard.extract import base_tables, progress
 from dashboard.extract.parts import short, table_files
 from dashboard.extract.validation import Report, validate_into
 
@@ -104,10 +105,16 @@ def _configure(con: duckdb.DuckDBPyConnection, settings: Settings, tmp: Path) ->
     con.sql("SET asof_loop_join_threshold = 0")
 
 
+def _progress(fp: str, key: str) -> Callable[[str, int, int], None]:
+    """A step's callback noting it in extract/progress.py, for a page to show while it waits."""
+    return lambda name, n, total: progress.note(fp, t(key, table=name, n=n, total=total))
+
+
 def build_cache(
-    folder: Path, target: Path, settings: Settings, today: date | None = None
+    folder: Path, target: Path, settings: Settings, today: date | None = None, fp: str = ""
 ) -> Report:
-    """Validate `folder` into a new database at `target` (written beside it, then renamed)."""
+    """Validate `folder` into a new database at `target` (written beside it, then renamed);
+    each step is noted under fingerprint `fp` (extract/progress.py) while it runs."""
     manifest = read_manifest(folder, today)
     partial = target.with_suffix(f".building-{os.getpid()}-{threading.get_ident()}")
     partial.unlink(missing_ok=True)
@@ -115,8 +122,9 @@ def build_cache(
     try:
         _configure(con, settings, target.parent / "tmp")
         try:
-            report = validate_into(con, folder, manifest.extract_date, manifest.source)
-            base_tables.build(con)
+            report = validate_into(con, folder, manifest.extract_date, manifest.source,
+                                   _progress(fp, "progress.checking"))  # fmt: skip
+            base_tables.build(con, _progress(fp, "progress.building"))
         except duckdb.OutOfMemoryException as exc:
             con.close()
             partial.unlink(missing_ok=True)
@@ -131,6 +139,7 @@ def build_cache(
         con.sql("CHECKPOINT")
     finally:
         con.close()
+        progress.done(fp)
     partial.replace(target)
     return report
 
@@ -194,7 +203,7 @@ def open_export(folder: Path, settings: Settings, today: date | None = None) -> 
         with (cache_dir / f"export-{fp}.lock").open("w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not target.exists():
-                build_cache(folder, target, settings, today)
+                build_cache(folder, target, settings, today, fp)
     con = duckdb.connect(str(target), read_only=True)
     _configure(con, settings, cache_dir / "tmp")
     raw = dict(con.sql("SELECT key, value FROM meta").fetchall())

@@ -11,6 +11,7 @@ them, and everything else runs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -288,9 +289,14 @@ def _key_expr(table: Table) -> str:
 
 
 def validate_into(
-    con: duckdb.DuckDBPyConnection, folder: Path, extract_date: date, extract_source: str
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    extract_date: date,
+    extract_source: str,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Report:
-    """Validate the export in `folder`, leaving clean tables and `set_aside` in `con`."""
+    """Validate the export in `folder`, leaving clean tables and `set_aside` in `con`;
+    `progress(table, n, total)` is told which table is being checked (extract/progress.py)."""
     report = Report(str(folder), extract_date.isoformat(), extract_source)
     staging = _Staging(con, folder, report)
     con.sql("CREATE SCHEMA staging")
@@ -300,7 +306,9 @@ def validate_into(
     )
     loaded: set[str] = set()
     shape_errors: list[DataError] = []
-    for name in ORDER:
+    for number, name in enumerate(ORDER, start=1):
+        if progress is not None:
+            progress(name, number, len(ORDER))
         table = TABLES[name]
         files = table_files(folder, name)
         if not files and not (folder / name).is_dir():
