@@ -47,10 +47,10 @@ if opened is not None:
         for line in maps.legend(shown.areas, measure, policy):
             st.caption(line)
     with right:
-        # in expanders: a data grid takes a Tab press a cell, so the design form below would be
-        # ~60 presses away for a keyboard user (issue 20)
-        with st.expander(t("zone_pages.zones_heading"), expanded=False):
-            render.table(shown.zones, policy, key="zones")
+        st.subheader(t("zone_pages.zones_heading"))
+        render.table(shown.zones, policy, key="zones")
+    # folded: a data grid takes a Tab press a cell, so the design form below was ~80 presses
+    # away for a keyboard user (issue 20)
     with st.expander(t("zone_pages.option_heading"), expanded=False):
         render.table(shown.summary, policy, key="option")
     with st.expander(t("zone_pages.areas_heading")):

@@ -20,7 +20,7 @@ FIRST_CONTROL_PRESSES = 35
 # A page's main control by its accessible name, where it has one, and the presses it may take.
 MAIN_CONTROLS = {
     "overview": ("More on outcomes met", 25),
-    "zone_map": ("Design zones", 40),  # about 80 before its tables were folded (issue 20)
+    "zone_map": ("Design zones", 60),  # about 80 before its option table was folded (issue 20)
     "board_pack": ("Prepare the board pack", 35),
 }
 # Tab goes round the whole page and back to where it began: no table holds the focus for good.
