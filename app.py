@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from dashboard.app import web
+from dashboard.app import render, web
 from dashboard.app.navigation import PAGE_ENTRIES
 from dashboard.core.strings import t
 
 st.set_page_config(page_title=t("app.title"), layout="wide")
+render.focus_style()
 
 if web.settings().sign_in_required and not st.user.get("is_logged_in"):
     # Streamlit's OpenID Connect login: the provider is configured in .streamlit/secrets.toml

@@ -313,7 +313,7 @@ def run_sessions(
     """Serve the app with `settings_file` on loopback and drive `sessions` protocol sessions at
     once, spread over every page but home, each changing the locality `iterations` times with a
     pause around `think_s` between changes (0: no pause, the stress case)."""
-    pages = [e.url_path for e in PAGE_ENTRIES if e.url_path != "home"]
+    pages = [e.url_path for e in PAGE_ENTRIES if e.url_path != "overview"]
     choices = [t("web.all"), *localities]
     with serve(settings_file) as url:
         warm_s = wait_until_idle(url.pid)

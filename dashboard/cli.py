@@ -18,7 +18,7 @@ from typing import Any
 
 from dashboard.core.contract import TABLES
 from dashboard.core.errors import UserError
-from dashboard.core.settings import Settings, load_settings
+from dashboard.core.settings import Settings, load_settings, with_data
 from dashboard.core.strings import t
 from dashboard.extract.export import Export, open_export
 
@@ -122,7 +122,8 @@ def _settings_for(args: argparse.Namespace, environ: Mapping[str, str]) -> Setti
         changes["audience"] = args.audience
     if getattr(args, "partnership", None):
         changes["partnership"] = args.partnership
-    return Settings(**{**settings.__dict__, **changes})
+    settings = Settings(**{**settings.__dict__, **changes})
+    return with_data(settings, settings.data)  # the sample's targets follow the data (issue 20)
 
 
 def _open(settings: Settings) -> Export:

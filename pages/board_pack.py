@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.app import web
+from dashboard.app import render, web
 from dashboard.core.errors import UserError
 from dashboard.core.escape import markdown_text
 from dashboard.core.files import safe_stem
@@ -21,6 +21,11 @@ opened = web.open_page(
 )  # fmt: skip
 if opened is not None:
     ctx, view = opened.ctx, opened.ctx.view
+    # what the paper will hold: the icon summary table it leads with, then each section
+    render.cover_style()
+    render.cover_table(opened.page, opened.policy)
+    st.subheader(t("board_pack.contents_heading"))
+    render.contents(opened.page.tables["contents"])
     fmt = st.radio(
         t("board_pack.format_label"), list(MIME), key="pack_format", bind="query-params",
         format_func=lambda f: t(f"board_pack.format_{f}"), horizontal=True,

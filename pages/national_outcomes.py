@@ -15,6 +15,10 @@ if opened is not None:
     ctx, page, policy = opened.ctx, opened.page, opened.policy
     table = page.tables["indicators"]
     screen = disclosure.display(table, policy)
+    render.cover_style()
+    render.cover_table(page, policy)  # the same icon summary table as the Overview (issue 20)
+    comparison.spine_section(page, policy)  # the indicators against their comparators (issue 23)
+    st.subheader(t("overview.detail_heading"))
     for outcome in load_framework(ctx.settings.framework_file).outcomes:
         st.subheader(t("outcome_pages.outcome_heading", n=outcome.number, label=outcome.label))
         st.caption(outcome.statement)
@@ -35,7 +39,6 @@ if opened is not None:
             render.icons([n for n in (icons.variation, icons.assurance) if n], left, right)
             if row["provisional"] == "True":
                 right.caption(t("figures.provisional"))
-    st.subheader(t("outcome_pages.table_heading"))
-    render.table(table, policy, key="national-outcomes")
-    comparison.spine_section(page, policy)
+    with st.expander(t("outcome_pages.table_heading")):  # a grid only when asked for (Tab order)
+        render.table(table, policy, key="national-outcomes")
     render.workbook_button(page, policy)

@@ -49,8 +49,10 @@ if opened is not None:
     with right:
         st.subheader(t("zone_pages.zones_heading"))
         render.table(shown.zones, policy, key="zones")
-    st.subheader(t("zone_pages.option_heading"))
-    render.table(shown.summary, policy, key="option")
+    # folded: a data grid takes a Tab press a cell, so the design form below was ~80 presses
+    # away for a keyboard user (issue 20)
+    with st.expander(t("zone_pages.option_heading"), expanded=False):
+        render.table(shown.summary, policy, key="option")
     with st.expander(t("zone_pages.areas_heading")):
         render.table(views.area_table(shown), policy, key="areas")
 

@@ -79,7 +79,7 @@ def test_data_quality_page_shows_the_library_figures(app_env, tmp_path):
 
 def test_unknown_url_value_gets_a_message_not_an_exception(app_env):
     app_env(tables())
-    app = run_page("home.py", locality="Nowhere'; DROP TABLE areas; --", period="1999/00")
+    app = run_page("overview.py", locality="Nowhere'; DROP TABLE areas; --", period="1999/00")
     assert not app.exception
     warnings = " ".join(w.value for w in app.warning)
     assert "Nowhere" in warnings and "1999/00" in warnings
@@ -87,10 +87,10 @@ def test_unknown_url_value_gets_a_message_not_an_exception(app_env):
 
 def test_url_parameters_choose_the_view(app_env):
     app_env(tables())
-    app = run_page("home.py", period="2024/25", locality="North")
+    app = run_page("overview.py", period="2024/25", locality="North")
     assert app.selectbox(key="period").value == "2024/25"
     assert app.selectbox(key="locality").value == "North"
-    assert any("2024/25" in m.value for m in app.markdown)
+    assert any("2024/25" in m.value for m in [*app.markdown, *app.html])  # the Overview: html
 
 
 def test_review_completeness_by_month(tmp_path):

@@ -169,7 +169,7 @@ def _run(script: str, params: dict | None = None):
         app.query_params.update(params)
         return app.run()
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
-    if script != "home.py":
+    if script != "overview.py":
         app.switch_page(f"pages/{script}").run()
     return app
 
@@ -185,7 +185,7 @@ def _all_text(app) -> str:
 def test_hostile_url_parameters_are_refused_with_a_message(tmp_path, point_app, value):
     point_app(write_export(tmp_path / "e", tables(), EXTRACT))
     params = {"period": value, "locality": value, "client_group": value, "partnership": value}
-    for script in ("home.py", "national_outcomes.py", "data_quality.py"):
+    for script in ("overview.py", "national_outcomes.py", "data_quality.py"):
         app = _run(script, params)
         assert not app.exception, (script, app.exception)
         assert app.warning  # the unknown value is named, not used

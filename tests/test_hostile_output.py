@@ -279,7 +279,9 @@ def test_link_and_image_markdown_in_a_url_parameter_is_echoed_as_text(tmp_path, 
     from tests.tiny import EXTRACT, tables
 
     point_app(write_export(tmp_path / "export", tables(), EXTRACT))
-    app = run_page("home.py", locality="[x](https://evil.example)![i](https://evil.example/i.png)")
+    app = run_page(
+        "overview.py", locality="[x](https://evil.example)![i](https://evil.example/i.png)"
+    )
     assert not app.exception
     warning = " ".join(w.value for w in app.warning)
     assert r"\[x\](https\://evil.example)" in warning

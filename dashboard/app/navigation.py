@@ -50,7 +50,7 @@ _ALL = (*_OUTCOMES, "budget_spend")
 _NEW_OUTCOMES = (*_PLACES, "personal_outcomes")  # emerging needs counts outcomes set, not reviews
 
 PAGE_ENTRIES: tuple[PageEntry, ...] = (
-    PageEntry("nav.board", "home", None, "nav.home", ()),
+    PageEntry("nav.board", "overview", "report", "nav.home", _OUTCOMES),
     PageEntry("nav.board", "national-outcomes", "outcomes", "nav.national_outcomes", _OUTCOMES),
     PageEntry("nav.board", "outcome-trends", "outcomes", "nav.outcome_trends", _OUTCOMES),
     PageEntry("nav.board", "fair-comparison", "outcomes", "nav.fair_comparison", _OUTCOMES),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+from html import escape
 
 import polars as pl
 import pydeck as pdk
@@ -19,7 +20,7 @@ from dashboard.core.disclosure import Policy
 from dashboard.core.escape import markdown_text
 from dashboard.core.page import PageData
 from dashboard.core.strings import t
-from dashboard.spc import icons as spc_icons
+from dashboard.outcomes.cover import COVER_CSS, cover_html, icon_img
 
 
 def table(df: pl.DataFrame, policy: Policy, *, key: str, caption: str | None = None) -> None:
@@ -87,10 +88,11 @@ def deck_chart(deck: pdk.Deck, *, key: str, alt: str | None = None) -> None:
 
 def icons(names: list[str], images=st, words=st) -> None:
     """Making Data Count icons in `images`, their meaning written out in `words` (never colour or
-    shape alone). Streamlit's HTML sanitiser strips inline SVG, so the icons are drawn by st.image."""
+    shape alone). Streamlit's HTML sanitiser strips inline SVG, so each icon is an image."""
     if not names:
         return
-    images.image([spc_icons.svg(name) for name in names], width=40)
+    # images with their meaning as text alternatives, and no focusable full-screen button each
+    images.html(" ".join(icon_img(name, 40) for name in names))
     words.caption(" ".join(f"{t(f'spc.icon_{name}')}." for name in names))
 
 
@@ -106,3 +108,86 @@ def workbook_button(page: PageData, policy: Policy) -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"workbook-{page.name}",
     )
+
+
+TILE_CSS = """
+.cover-tile{border:1px solid #767676;border-radius:6px;padding:4px 8px}
+.cover-tile .label{font-size:0.85rem;font-weight:600;color:#1a1a1a}
+.cover-tile .value{font-size:1.5rem;font-weight:700;color:#1a1a1a;line-height:1.2}
+.cover-tile .prior{font-size:0.75rem;color:#4a4a4a}
+.cover-changed-heading{font-size:0.9rem;font-weight:600;margin:0;color:#1a1a1a}
+.cover-changed{font-size:0.85rem;margin:0;padding-left:1.2rem;color:#1a1a1a}
+"""
+# The cover fits one screen at 1366×768: less space above the title on this page only.
+COMPACT_CSS = """
+[data-testid="stMainBlockContainer"]{padding-top:2.75rem;padding-bottom:1rem}
+[data-testid="stMainBlockContainer"] h1{font-size:1.75rem;padding:0}
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"]{gap:0.5rem}
+[data-testid="stPageLink"] span{white-space:normal}
+"""
+
+
+# Every page: a visible keyboard focus on the navigation and links (WCAG 2.2 AA 2.4.7, 2.4.11).
+FOCUS_CSS = """
+[data-testid="stSidebarNav"] a:focus-visible,[data-testid="stPageLink"] a:focus-visible,
+[data-testid="stMain"] a:focus-visible,summary:focus-visible{outline:3px solid #1a1a1a;
+ outline-offset:2px;box-shadow:0 0 0 5px #ffffff}
+"""
+
+
+def focus_style() -> None:
+    """The app-wide focus outline, drawn once a run by app.py."""
+    st.html(f"<style>{FOCUS_CSS}</style>")
+
+
+def cover_style(*, compact: bool = False) -> None:
+    """The cover's table and tile styles, once a page (st.html with only a style applies it);
+    `compact`: less space above the title, so the Overview fits one screen."""
+    st.html(f"<style>{COVER_CSS}{TILE_CSS}{COMPACT_CSS if compact else ''}</style>")
+
+
+def sentence_list(heading: str, sentences: list[str]) -> None:
+    """A heading and sentences as a compact list (our own markup; every text escaped)."""
+    items = "".join(f"<li>{escape(s)}</li>" for s in sentences)
+    st.html(f'<p class="cover-changed-heading">{escape(heading)}</p>'
+            f'<ul class="cover-changed">{items}</ul>')  # fmt: skip
+
+
+def tile_html(tile, prior: str) -> str:
+    """A headline tile: label, figure with its icons (images with text alternatives), the figure a
+    year earlier and a note. Every text is escaped: option names come from the user."""
+    icons = " ".join(icon_img(n, 26) for n in (tile.variation, tile.assurance) if n)
+    value = escape(tile.value) if tile.value is not None else escape(t("overview.no_figure"))
+    if tile.year_earlier is not None:
+        before = t("overview.year_earlier", prior=prior, value=tile.year_earlier)
+    else:
+        before = t("overview.no_year_earlier")
+    return (
+        f'<div class="cover-tile" role="group" aria-label="{escape(tile.label)}">'
+        f'<div class="label">{escape(tile.label)}</div>'
+        f'<div class="value">{value} {icons}</div>'
+        f'<div class="prior">{escape(before)}</div></div>'
+    )
+
+
+def cover_table(page: PageData, policy: Policy) -> None:
+    """The icon summary table of the nine national outcomes (outcomes/cover.py), no sideways
+    scroll; its figures download as CSV and Excel."""
+    caption = t(
+        "overview.table_caption", partnership=page.view.partnership, period=page.view.period
+    )
+    st.html(cover_html(page.tables["cover"], policy, page.icons, page.tables["sparklines"],
+                       caption))  # fmt: skip
+    note = disclosure.screen_footnote(policy)
+    if note:
+        st.caption(markdown_text(note))
+
+
+def contents(frame: pl.DataFrame) -> None:
+    """A board pack's sections, each heading with a short list of what it holds (text, no grid)."""
+    for (section,), rows in frame.group_by("section", maintain_order=True):
+        items = "".join(
+            f"<li>{escape(k)}: {escape(i)}</li>" for k, i in rows.select("kind", "item").iter_rows()
+        )
+        st.html(f'<p class="cover-changed-heading">{escape(section)}</p>'
+                f'<ul class="cover-changed">{items}</ul>')  # fmt: skip

@@ -176,7 +176,7 @@ def open_page(
     """What every page starts with: its title and introduction, the filters, the figures of page
     `name` (cached) and their sentences (under `heading_key`, unless `sentences` is False: the page
     places them itself); None, with the reason shown, when the export cannot be opened."""
-    st.title(t(title_key))
+    st.title(t(title_key), anchor=False)  # no "link to heading" stop for a keyboard user
     if intro_key:
         st.write(t(intro_key))
     ctx = page_context(period_kind=period_kind, needs=needs(name))

@@ -23,6 +23,15 @@ from dashboard.core.strings import t
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SETTINGS_FILE = ROOT / "data" / "settings.toml"
 SAMPLE_DIR = ROOT / "data" / "sample"
+# Illustrative targets for the embedded sample only, so its assurance icons show (issue 20): used
+# when the settings file sets no `targets` and the data folder is the embedded sample. A
+# partnership's own export is never judged against them. Not anyone's real targets.
+SAMPLE_TARGETS: Mapping[str, float] = {
+    "overall_attainment": 0.55, "no1_attainment": 0.55, "no2_attainment": 0.55,
+    "no2_intensive_at_home": 0.60, "no3_attainment": 0.65, "no3_choice_control": 0.20,
+    "no4_attainment": 0.55, "no6_attainment": 0.50, "no7_attainment": 0.60,
+    "no8_graded_good": 0.75, "no8_staffing_handbacks": 3.0, "no9_on_contract_spend": 0.80,
+}  # fmt: skip
 DEFAULT_CACHE_DIR = (
     Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "hscp-dashboard"
 )
@@ -368,4 +377,23 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     settings = Settings(**values)
     if environ.get("DASHBOARD_DATA"):
         settings = replace(settings, data=Path(environ["DASHBOARD_DATA"]).expanduser())
+    return with_data(settings, settings.data)
+
+
+def with_data(settings: Settings, data: Path | None) -> Settings:
+    """`settings` reading the export in `data`: the sample's illustrative targets (SAMPLE_TARGETS)
+    apply when no targets are set and `data` is the embedded sample, and never to another export."""
+    settings = replace(settings, data=data)
+    if not settings.targets and _is_sample(settings.data_dir):
+        return replace(settings, targets=dict(SAMPLE_TARGETS))
+    if settings.targets == SAMPLE_TARGETS and not _is_sample(settings.data_dir):
+        return replace(settings, targets={})
     return settings
+
+
+def _is_sample(folder: Path) -> bool:
+    """The embedded sample's folder (however it is reached: a symlink, a relative path)."""
+    try:
+        return folder.resolve() == SAMPLE_DIR.resolve()
+    except OSError:
+        return False

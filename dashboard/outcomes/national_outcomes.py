@@ -20,6 +20,7 @@ from dashboard.extract.export import Export
 from dashboard.extract.filters import series_window
 from dashboard.outcomes.attainment import attainments
 from dashboard.outcomes.comparators import spine_for
+from dashboard.outcomes.cover import cover_frame, sparkline_frame
 from dashboard.outcomes.figures_json import attainment_json, indicator_json
 from dashboard.outcomes.indicators import (
     DEFAULT_GAP_TARGET,
@@ -184,6 +185,10 @@ def build(export: Export, settings: Settings, view: View) -> NationalOutcomesPag
     page = NationalOutcomesPage("national-outcomes", view, icons=icons)
     page.tables["indicators"] = _indicator_frame(exact_table, records, icons, framework)
     page.tables["spine"] = spine_for(exact_table, records, view.partnership, policy, settings.funnel_adjustment)  # fmt: skip
+    # the icon summary table the Overview, this page and the board pack lead with (outcomes/cover)
+    page.tables["cover"] = cover_frame(page.tables["indicators"], icons,
+                                       {BUDGET_ID: tuple(settings.budget_band)})  # fmt: skip
+    page.tables["sparklines"] = sparkline_frame(series, policy)
     page.sentences = [t("outcome_pages.national_intro", period=view.period),
                       t("outcome_pages.no6_beside_carers")]  # fmt: skip
     page.definitions = [

@@ -72,6 +72,8 @@ class BoardPack:
     definitions: list[tuple[str, str]]
     disclosure_rule: str
     threshold: int
+    # the national outcomes page the pack printed, for the preview's icon summary table (issue 20)
+    national: object | None = None
 
     @property
     def title(self) -> str:

@@ -39,7 +39,7 @@ INDICATORS = ("no2_intensive_at_home", "no3_choice_control", "no8_staffing_handb
 TOP_SIGNALS = 5  # emerging-need signals listed
 
 
-def _tally(icons: Mapping) -> str:
+def icon_tally(icons: Mapping) -> str:
     """How many indicators' latest points show a special cause, by kind."""
     kinds = [i.variation.rsplit("_", 1)[0] for i in icons.values() if i.variation]
     return t("board_pack.summary_icons", n=len(icons), improvement=kinds.count("improvement"),
@@ -57,7 +57,7 @@ def _summary(
     attainment, _ = attainment_chart(trends)
     if attainment is not None and attainment.reading:
         out.append(attainment.reading)
-    out.append(_tally(national.icons))
+    out.append(icon_tally(national.icons))
     out += spend.sentences[:1]
     n = emerging.tables["signals"].height
     out.append(t("board_pack.summary_signals", n=n) if n else t("board_pack.summary_no_signals"))
@@ -134,4 +134,5 @@ def board_pack(
         definitions=_definitions(*pages),
         disclosure_rule=disclosure.rule_text(policy),
         threshold=policy.threshold,
+        national=national,
     )
