@@ -56,7 +56,8 @@ class OverviewPage(PageData):
 
 
 def _percent(value: float | None) -> str | None:
-    """The one place the cover writes a rate (i20b's shared formatters may replace it)."""
+    """The one place the cover writes a rate, as every page does (core/formats through the SPC
+    reading), so a tile and the page behind it read the same."""
     return None if value is None else format_value(value, "%")
 
 
