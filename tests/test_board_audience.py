@@ -19,7 +19,7 @@ NOT_COUNTS = {
     "national_outcome", "sds_option", "deprivation_decile", "urban_rural", "year", "p",
     "population", "population_65plus", "areas", "zones", "quarter", "month", "providers",
     "quality_grade", "rank", "segment", "index", "order", "zones_below_floor", "non_contiguous",
-    "areas_in_no_zone",
+    "areas_in_no_zone", "fewest_providers",
 }  # fmt: skip
 
 
