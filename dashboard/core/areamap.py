@@ -46,6 +46,15 @@ ZONE_FILLS = ("#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", 
 NO_ZONE_FILL = "#DDDDDD"
 
 
+def literal(text: str) -> str:
+    """A layer setting as text: pydeck reads any other string as a data accessor (`"pixels"`
+    becomes `row.pixels`), so constant strings travel in backquotes, which it strips."""
+    return f"`{text}`"
+
+
+PIXELS = literal("pixels")
+
+
 @dataclass(frozen=True)
 class Label:
     """A text on the map at (longitude, latitude)."""
@@ -103,7 +112,7 @@ def scale_bar(lat: np.ndarray, lon: np.ndarray) -> list[pdk.Layer]:
     words = t("maps.scale_km", km=f"{km:g}")
     return [
         pdk.Layer("PathLayer", id="scale-bar", data=paths, get_path="path",
-                  get_color=TEXT_COLOUR, width_units="pixels", get_width=3, pickable=False),
+                  get_color=TEXT_COLOUR, width_units=PIXELS, get_width=3, pickable=False),
         label_layer([Label((west + east) / 2, y + tick * 2.5, words, 13)], "scale-label"),
     ]  # fmt: skip
 
@@ -113,8 +122,8 @@ def label_layer(labels: Sequence[Label], layer_id: str) -> pdk.Layer:
     data = [{"position": [lab.lon, lab.lat], "text": lab.text, "size": lab.size} for lab in labels]
     return pdk.Layer(
         "TextLayer", id=layer_id, data=data, get_position="position", get_text="text",
-        get_size="size", size_units="pixels", get_color=TEXT_COLOUR, font_family=FONT,
-        font_weight=600, character_set="auto", font_settings={"sdf": True},
+        get_size="size", size_units=PIXELS, get_color=TEXT_COLOUR, font_family=literal(FONT),
+        font_weight=600, character_set=literal("auto"), font_settings={"sdf": True},
         outline_width=HALO_WIDTH, outline_color=HALO_COLOUR, pickable=False,
     )  # fmt: skip
 
@@ -145,11 +154,11 @@ def area_layers(
     return [
         pdk.Layer("PolygonLayer", id=AREA_LAYER, data=polygons, get_polygon="polygon",
                   get_fill_color="fill", get_line_color="line", get_line_width="width",
-                  line_width_units="pixels", stroked=True, filled=True, pickable=True,
+                  line_width_units=PIXELS, stroked=True, filled=True, pickable=True,
                   auto_highlight=True),
         pdk.Layer("ScatterplotLayer", id=POINT_LAYER, data=points, get_position="position",
                   get_fill_color="fill", get_line_color="line", get_line_width="width",
-                  line_width_units="pixels", get_radius=POINT_RADIUS_PX, radius_units="pixels",
+                  line_width_units=PIXELS, get_radius=POINT_RADIUS_PX, radius_units=PIXELS,
                   stroked=True, pickable=True, auto_highlight=True),
     ]  # fmt: skip
 
@@ -177,10 +186,9 @@ def area_deck(
 
 
 def picked(event: Any) -> list[str]:
-    """The area codes a click on the map selected (Streamlit's pydeck selection state)."""
-    try:
-        objects = event.selection.objects
-    except (AttributeError, KeyError):
-        return []
-    codes = [o.get("area_code") for layer in SELECTABLE for o in objects.get(layer, [])]
+    """The area codes a click on the map selected: Streamlit's pydeck selection state (read as a
+    mapping, which it is both in session state and as the chart's return value)."""
+    selection = (event or {}).get("selection") or {}
+    objects = selection.get("objects") or {}
+    codes = [o.get("area_code") for layer in SELECTABLE for o in objects.get(layer) or []]
     return list(dict.fromkeys(c for c in codes if c))

@@ -21,7 +21,7 @@ import shapely
 from shapely.ops import polylabel
 
 from dashboard.core import areamap, disclosure, palette
-from dashboard.core.areamap import Label, Size
+from dashboard.core.areamap import PIXELS, Label, Size
 from dashboard.core.disclosure import Policy
 from dashboard.core.strings import t
 from dashboard.zones.views import OptionView, with_flags
@@ -39,6 +39,7 @@ AREA_LINE = "#FFFFFF"  # thin lines between the areas inside a zone
 BELOW_FLOOR_LINE = palette.DARK_PINK  # a zone below the viability floor: outline (and label)
 SELECTED_LINE = "#0B0C0C"
 LOCKED_LINE = palette.DARK_BLUE
+MARK_GAP = 0.15  # marks of the same words closer than this share of the map's extent: one label
 MAP_SIZE = Size(1100, 700)  # the zone map: full width, 700 px tall
 TOOLTIP_COLUMNS = (
     "zone", "people", "weekly_hours", "unmet_hours", "handbacks_12m", "attainment",
@@ -179,19 +180,28 @@ def _zone_labels(view: OptionView, below: Collection[str]) -> list[Label]:
 
 
 def _marks(view: OptionView, locked: Collection[str]) -> list[Label]:
-    """Small words on the areas the map marks: in no zone, cut off from their zone, locked."""
-    rows = view.areas.select("area_code", "zone", "centroid_lon", "centroid_lat").iter_rows()
-    out = []
+    """Small words on the areas the map marks: in no zone, cut off from their zone, locked. A
+    word already written close by (within MARK_GAP of the map's extent) is not written again, so
+    a group of such areas carries one label."""
+    areas = view.areas
+    lat, lon = areas["centroid_lat"].to_numpy(), areas["centroid_lon"].to_numpy()
+    gap = MARK_GAP * max(float(np.ptp(lat)), float(np.ptp(lon))) if areas.height else 0.0
+    out: list[Label] = []
     detached, lock = set(view.detached), set(locked)
-    for code, zone, lon, lat in rows:
+
+    def add(x: float, y: float, text: str, always: bool = False) -> None:
+        near = any(m.text == text and math.hypot(m.lon - x, m.lat - y) < gap for m in out)
+        if always or not near:
+            out.append(Label(x, y, text, 12))
+
+    rows = areas.select("area_code", "zone", "centroid_lon", "centroid_lat").iter_rows()
+    for code, zone, x, y in rows:
         if zone is None:
-            out.append(Label(lon, lat, t("zone_pages.mark_no_zone"), 11))
+            add(x, y, t("zone_pages.mark_no_zone"))
         elif code in detached:
-            out.append(
-                Label(lon, lat, t("zone_pages.mark_cut_off", name=view.names.get(zone, zone)), 11)
-            )
+            add(x, y, t("zone_pages.mark_cut_off", name=view.names.get(zone, zone)))
         if code in lock:
-            out.append(Label(lon, lat, t("zone_pages.mark_locked"), 11))
+            add(x, y, t("zone_pages.mark_locked"), always=True)
     return out
 
 
@@ -234,7 +244,7 @@ def map_deck(
         pdk.Layer("GeoJsonLayer", id="zone-outlines",
                   data={"type": "FeatureCollection", "features": features}, stroked=True,
                   filled=False, get_line_color="properties.line", get_line_width="properties.width",
-                  line_width_units="pixels", pickable=False),
+                  line_width_units=PIXELS, pickable=False),
         areamap.label_layer(_marks(view, locked), "area-marks"),
         areamap.label_layer(_zone_labels(view, below), "zone-names"),
     ]  # fmt: skip
