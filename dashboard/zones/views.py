@@ -29,7 +29,7 @@ RATES = {"attainment": ("met", "denominator")}
 SHARES = ("rural_share", "compactness")  # hours and shape, not people: shown as percentages
 ZONE_COLUMNS = (
     "zone", "name", "model", "areas", "people", "weekly_hours", "complex_hours", "unmet_requests",
-    "unmet_hours", "handbacks_12m", "rural_share", "travel_km", "compactness", "contiguous",
+    "unmet_hours", "handbacks_12m", "spend_12m", "off_contract_spend_12m", "rural_share", "travel_km", "compactness", "contiguous",
     "met", "denominator", "attainment", "providers", "provider_capacity_hours", "matched_lot",
 )  # fmt: skip
 AREA_COLUMNS = (
