@@ -28,7 +28,7 @@ from dashboard.core.errors import UserError
 from dashboard.core.page import View
 from dashboard.core.settings import Settings
 from dashboard.extract.export import open_export
-from dashboard.zones import maps, options, views, zone_compare
+from dashboard.zones import change_map, maps, options, views, zone_compare
 from dashboard.zones.design import InfeasibleDesign
 from tests import tiny
 from tests.builders import write_export
@@ -270,6 +270,24 @@ def test_compare_sentence_and_people_changing_lot(env):
         "Option B evens out the hours: the biggest zone is 1.3 times the smallest, "
         "against 2.5 today, but 2 people would change lot."
     )
+    # the weakest zone for a tender: Z2 (A3, A6) holds all 7 requests of 2 h = 14 h waiting and
+    # A3's 6 handbacks, as L2 does today; one provider (PR1) works everywhere
+    assert result.sentences[2:5] == [
+        "Its zone with the most hours waiting for a package has 14 a week, against 14 in today's "
+        "lot with the most.",
+        "Its zone with the most packages handed back had 6 in 12 months, against 6 in today's lot "
+        "with the most.",
+        "The zone with the fewest providers already working there has 1 (today's lots: 1).",
+    ]
+    # the change map: A5 goes from L2 to Z1 (matched to L1), A7 (in no lot) is left out of both
+    view = result.views["Option B"]
+    assert {a: c for a, c in view.changes.items() if c != "stays"} == {
+        "A5": "changes", "A7": "leaves"}  # fmt: skip
+    title, keys = change_map.change_legend(view)
+    assert [k.text.split(":")[1].split()[0] for k in keys] == ["1", "0", "1", "5"]
+    deck = change_map.change_deck(view)
+    fills = {d["area_code"]: d["fill"] for d in deck.layers[0].data + deck.layers[1].data}
+    assert fills["A5"] == palette.rgba(palette.DARK_PINK, 220)
     board = zone_compare.compare(inputs, {"Option B": option}, BOARD)
     assert board.sentences[0].endswith("but fewer than 5 people would change lot.")
     assert board.summary["people_changing_lot"].to_list() == [None, None]
