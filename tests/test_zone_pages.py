@@ -491,3 +491,18 @@ def test_island_without_a_link_is_named_on_the_page_and_in_the_proposal(tmp_path
     zone = dict(found.option.select("area_code", "zone").iter_rows())["A7"]
     assert warning.startswith("Areas A7 are not joined") and f"zone {zone} on their own" in warning
     assert (found.option["zone"] == zone).sum() == 1  # a zone of its own
+
+
+def test_option_csv_floor_reads_back_and_a_differing_line_is_refused(env):
+    *_, inputs = env
+    option = options.load_option("area_code,zone,floor_hours\nA1,Z1,30\nA2,Z1,30\n", inputs)
+    assert option["floor_hours"].to_list() == [30.0, 30.0]
+    view = views.option_view(inputs, option, INTERNAL, name="F")
+    # Z1 = A1 + A2 = 30 h: at the floor, not below it
+    assert (view.floor, view.summary["zones_below_floor"].item()) == (30.0, 0)
+    blank = options.load_option("area_code,zone,floor_hours\nA1,Z1,\n", inputs)
+    assert blank["floor_hours"].to_list() == [None]
+    with pytest.raises(UserError, match=r"x.csv, line 3: floor_hours .* found '40'"):
+        options.load_option(
+            "area_code,zone,floor_hours\nA1,Z1,30\nA2,Z1,40\n", inputs, name="x.csv"
+        )
