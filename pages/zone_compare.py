@@ -1,12 +1,14 @@
 """Home care zones: today's lots and up to three options side by side, with what differs in words."""
 
+import polars as pl
 import streamlit as st
 
 from dashboard.app import render, web
+from dashboard.core import disclosure
 from dashboard.core.errors import UserError
 from dashboard.core.escape import markdown_text
 from dashboard.core.strings import t
-from dashboard.zones import maps, views, zone_compare
+from dashboard.zones import change_map, maps, views, zone_compare
 from dashboard.zones.options import load_option, options_folder, saved_options
 
 WORKING = "zone_working_option"  # shared with the zone map page, within the session
@@ -50,22 +52,31 @@ if opened is not None:
     for sentence in result.sentences or page.sentences[1:]:
         st.write(markdown_text(sentence))
     st.subheader(t("zone_pages.summary_heading"))
-    render.table(result.summary, policy, key="compare")
+    # one column per option and one row per figure, so the table never scrolls sideways
+    shown = disclosure.display(result.summary, policy)
+    by_figure = pl.DataFrame(
+        {render.column_label("option"): [render.column_label(c) for c in shown.columns[1:]]}
+        | {str(row[0]): [str(v) for v in row[1:]] for row in shown.iter_rows()}
+    )
+    st.dataframe(by_figure.to_arrow(), hide_index=True, width="stretch")
+    render.table(result.summary, policy, key="compare", caption=t("zone_pages.summary_files"))
     st.subheader(t("zone_pages.compare_heading"))
-    for column, (name, view) in zip(
-        st.columns(len(result.views)), result.views.items(), strict=True
+    for tab, (name, view) in zip(
+        st.tabs([markdown_text(n) for n in result.views]), result.views.items(), strict=True
     ):
-        with column:
-            st.markdown(f"**{markdown_text(name)}**")  # an uploaded file's name
+        with tab:
             alt = maps.map_alt(view, maps.DEFAULT_MEASURE, policy)
-            deck = maps.map_deck(
-                view.areas, view.outlines, maps.DEFAULT_MEASURE, policy,
-                basemap_url=ctx.settings.basemap_url,
-            )  # fmt: skip
-            render.deck_chart(deck, alt=alt, key=f"map-{name}")
+            deck = maps.map_deck(view, maps.DEFAULT_MEASURE, policy,
+                                 basemap_url=ctx.settings.basemap_url)  # fmt: skip
+            render.deck_chart(deck, alt=alt, key=f"map-{name}", height=maps.MAP_SIZE.height)
             st.caption(markdown_text(alt))
+            st.html(maps.legend_html(*maps.legend(view, maps.DEFAULT_MEASURE, policy)))
+            if view.changes:
+                st.markdown(f"**{t('zone_pages.change_heading')}**")
+                title, keys = change_map.change_legend(view)
+                render.deck_chart(change_map.change_deck(view, basemap_url=ctx.settings.basemap_url),
+                                  alt=title, key=f"changes-{name}",
+                                  height=change_map.CHANGE_SIZE.height)  # fmt: skip
+                st.html(maps.legend_html(title, keys))
             render.table(view.zones, policy, key=f"zones-{name}")
-    for line in maps.legend(result.views[t("zone_pages.today")].areas,
-                            maps.DEFAULT_MEASURE, policy):  # fmt: skip
-        st.caption(line)
     render.workbook_button(page, policy)

@@ -19,7 +19,7 @@ NOT_COUNTS = {
     "national_outcome", "sds_option", "deprivation_decile", "urban_rural", "year", "p",
     "population", "population_65plus", "areas", "zones", "quarter", "month", "providers",
     "quality_grade", "rank", "segment", "index", "order", "zones_below_floor", "non_contiguous",
-    "areas_in_no_zone", "comparators",  # comparators: how many peer partnerships
+    "areas_in_no_zone", "comparators", "fewest_providers",  # comparators: how many peers
 }  # fmt: skip
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from dashboard.app.navigation import PAGE_ENTRIES
@@ -54,6 +56,8 @@ def test_page_opens_without_exception(app_url, browser, entry):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    requested: list[str] = []  # every request the page makes, to any host (issue 21)
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(f"{app_url}/{link(entry)}")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
@@ -74,7 +78,15 @@ def test_page_opens_without_exception(app_url, browser, entry):
         assert page.locator('[data-testid="stMain"] img.mdc-icon[alt]').count() >= 13
     assert page.locator("h1").count() >= 1
     assert errors == []
+    assert elsewhere(requested, app_url) == []  # no basemap, font or script from anywhere else
     page.close()
+
+
+def elsewhere(urls: list[str], app_url: str) -> list[str]:
+    """The requests not to the app's own server (data: and blob: URLs stay in the browser)."""
+    own = urlsplit(app_url).netloc
+    return [u for u in urls if urlsplit(u).scheme not in ("data", "blob")
+            and urlsplit(u).netloc != own]  # fmt: skip
 
 
 def test_filter_change_updates_the_url(app_url, browser):

@@ -73,7 +73,7 @@ NOT_COUNTS = {
     "national_outcome", "sds_option", "deprivation_decile", "urban_rural", "year", "p",
     "population", "population_65plus", "areas", "zones", "quarter", "month", "providers",
     "quality_grade", "rank", "segment", "index", "order", "zones_below_floor", "non_contiguous",
-    "areas_in_no_zone", "peer_count",
+    "areas_in_no_zone", "peer_count", "fewest_providers",
 }  # fmt: skip
 # total − parts a reader can take within one record (or one period across a page's tables).
 DIFFERENCES = (

@@ -13,20 +13,22 @@ Option B: Z1 = A1, A2, A4, A5 (60 h); Z2 = A3, A6 (80 h); A7 left out.
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 import pytest
+import shapely
 from streamlit.testing.v1 import AppTest
 
 from dashboard.app.navigation import builder
-from dashboard.core import disclosure, palette
+from dashboard.core import areamap, disclosure, palette
 from dashboard.core.errors import UserError
 from dashboard.core.page import View
 from dashboard.core.settings import Settings
 from dashboard.extract.export import open_export
-from dashboard.zones import maps, options, views, zone_compare
+from dashboard.zones import change_map, maps, options, views, zone_compare
 from dashboard.zones.design import InfeasibleDesign
 from tests import tiny
 from tests.builders import write_export
@@ -57,6 +59,9 @@ LAYOUT = {
 }  # fmt: skip
 
 
+LOT_NAMES = {"L1": "Lot A: West", "L2": "Lot B: East"}  # the export names its lots
+
+
 def grid_tables() -> dict[str, list[dict]]:
     areas, people, plans = [], [], []
     for code, ((i, j), hours) in LAYOUT.items():
@@ -70,7 +75,7 @@ def grid_tables() -> dict[str, list[dict]]:
                           "end_date": None, "sds_option": 3, "service_type": "home_care",
                           "weekly_hours": float(h), "weekly_budget_gbp": 200.0,
                           "provider_id": "PR1", "complex_needs": False})  # fmt: skip
-    lots = [{"lot_id": lot, "lot_name": lot, "area_code": code, "model": model}
+    lots = [{"lot_id": lot, "lot_name": LOT_NAMES[lot], "area_code": code, "model": model}
             for lot, model, codes in (("L1", "single_provider", "A1 A2 A4"),
                                       ("L2", "two_providers", "A3 A5 A6"))
             for code in codes.split()]  # fmt: skip
@@ -145,7 +150,7 @@ def test_zone_map_page_figures_for_today(env):
     assert "Today there are 2 lots." in text and "1 areas are in no lot" in text
     assert "drawn as dots" in text  # A7 has no polygon: neighbours are "mixed"
     assert page.map_alt.endswith(
-        "Zone L2 has the highest weekly hours (100.0) and zone L1 the lowest (40.0)."
+        "Lot B: East has the highest weekly hours (100.0) and Lot A: West the lowest (40.0)."
     )
 
 
@@ -165,7 +170,7 @@ def test_board_sees_small_counts_suppressed_and_no_differencing(env):
     assert (ar["A6"]["unmet_requests"], ar["A3"]["unmet_requests"]) == ("<5", "<5")
     assert zr["L2"]["unmet_requests"] == "7"
     # the tooltips use the same screen text
-    deck = maps.map_deck(view.areas, view.outlines, "handbacks", BOARD)
+    deck = maps.map_deck(view, "handbacks", BOARD)
     tips = {d["tooltip"].split("\n")[0]: d["tooltip"] for d in deck.layers[0].data}
     assert "People with home care: <5" in tips["Area A1 (A1)"]
     assert "Handbacks (12 months): <5" in tips["Area A1 (A1)"]
@@ -176,32 +181,78 @@ def test_board_sees_small_counts_suppressed_and_no_differencing(env):
     assert "highest" not in maps.map_alt(view, "handbacks", BOARD)
 
 
-def test_map_deck_shades_layers_and_no_basemap(env):
+def layer(deck, layer_id: str):
+    (found,) = [x for x in deck.layers if x.id == layer_id]
+    return found
+
+
+def test_map_deck_zone_colours_names_legend_and_no_basemap(env):
     *_, inputs = env
     view = views.option_view(inputs, inputs.today, INTERNAL, name="Today")
-    deck = maps.map_deck(view.areas, view.outlines, "weekly_hours", INTERNAL)
-    polygons, points, outlines, names = deck.layers
+    deck = maps.map_deck(view, maps.ZONE_MEASURE, INTERNAL, selected="A5", locked={"A2": "L1"})
+    polygons, points = layer(deck, areamap.AREA_LAYER), layer(deck, areamap.POINT_LAYER)
     assert len(polygons.data) == 6 and len(points.data) == 1  # A7 has no polygon: a dot
-    # weekly hours 5, 10, 20, 60 (four distinct values): each its own class, spread over the
-    # five shades as 0, round(4/3) = 1, round(8/3) = 3, 4
-    fill = {d["tooltip"].split(" ")[1]: d["fill"] for d in polygons.data}
-    assert fill["A3"] == palette.rgba(maps.SEQUENTIAL[4], maps.FILL_ALPHA)
-    assert fill["A1"] == palette.rgba(maps.SEQUENTIAL[3], maps.FILL_ALPHA)
-    assert fill["A2"] == palette.rgba(maps.SEQUENTIAL[1], maps.FILL_ALPHA)
-    assert points.data[0]["fill"] == palette.rgba(maps.SEQUENTIAL[0], maps.FILL_ALPHA)
-    assert sorted(n["text"] for n in names.data) == ["L1", "L2"]
+    # two zones: the first two colours of the zone palette, in zone order; A7 in no lot: grey
+    fill = {d["area_code"]: d["fill"] for d in polygons.data + points.data}
+    l1, l2 = (palette.rgba(c, maps.ZONE_ALPHA) for c in areamap.ZONE_FILLS[:2])
+    assert [fill[a] for a in ("A1", "A2", "A4")] == [l1] * 3
+    assert [fill[a] for a in ("A3", "A5", "A6")] == [l2] * 3
+    assert fill["A7"] == palette.rgba(areamap.NO_ZONE_FILL, maps.ZONE_ALPHA)
+    width = {d["area_code"]: d["width"] for d in polygons.data + points.data}
+    assert (width["A5"], width["A2"], width["A7"], width["A1"]) == (5, 3, 2, 0.6)
+    # names, not ids, inside their zones: L1 covers A1 (0–1), A2 (1–2) and A4 (0–1 north), so its
+    # label sits inside that L-shape; the marks name A7 (in no lot) and A2 (locked)
+    names = {d["text"]: d["position"] for d in layer(deck, "zone-names").data}
+    assert set(names) == {"Lot A: West", "Lot B: East"}
+    west = shapely.geometry.shape(view.outlines["features"][0]["geometry"])
+    assert west.contains(shapely.geometry.Point(names["Lot A: West"]))
+    marks = sorted(d["text"] for d in layer(deck, "area-marks").data)
+    assert marks == ["In no zone", "Locked"]
+    halo = layer(deck, "zone-names")
+    assert halo.outline_width > 0 and halo.font_settings == {"sdf": True}
+    assert "monospace" not in halo.font_family
+    # the scale bar: the grid is 0.035° wide at 56° N, 2.18 km; a fifth of that is under 0.5 km,
+    # so the shortest step, 0.5 km = 0.5 / (111.32 × cos 56°) = 0.00803° of longitude
+    (bar, *_) = layer(deck, "scale-bar").data
+    (west_end, y), (east_end, _) = bar["path"]
+    assert east_end - west_end == pytest.approx(0.5 / (111.32 * math.cos(math.radians(y))))
+    assert layer(deck, "scale-label").data[0]["text"] == "0.5 km"
     spec = json.loads(deck.to_json())
     # pydeck's placeholder, which Streamlit drops; None would make it fetch Carto's basemap
     assert spec.get("mapStyle") == "__MAP_STYLE__" and spec.get("mapProvider") is None
     with_tiles = maps.map_deck(
-        view.areas, view.outlines, "weekly_hours", INTERNAL, basemap_url="https://tiles.example/s"
+        view, "weekly_hours", INTERNAL, basemap_url="https://tiles.example/s"
     )
     assert json.loads(with_tiles.to_json())["mapStyle"] == "https://tiles.example/s"
-    assert maps.legend(view.areas, "weekly_hours", INTERNAL)[1:5] == [
-        "Lightest blue: 5", "Light blue: 10", "Dark blue: 20", "Darkest blue: 60"]  # fmt: skip
+    title, keys = maps.legend(view, maps.ZONE_MEASURE, INTERNAL)
+    assert [(k.fill, k.text) for k in keys[:3]] == [
+        (areamap.ZONE_FILLS[0], "Lot A: West: 40.0 weekly hours"),
+        (areamap.ZONE_FILLS[1], "Lot B: East: 100.0 weekly hours"),
+        (areamap.NO_ZONE_FILL, keys[2].text),
+    ]  # fmt: skip
+    html = maps.legend_html(title, keys)
+    assert "background:#77AADD" in html and "Lot A: West: 40.0 weekly hours" in html
+
+
+def test_map_deck_shades_by_a_measure(env):
+    *_, inputs = env
+    view = views.option_view(inputs, inputs.today, INTERNAL, name="Today")
+    deck = maps.map_deck(view, "weekly_hours", INTERNAL)
+    polygons, points = deck.layers[:2]
+    # weekly hours 5, 10, 20, 60 (four distinct values): each its own class, spread over the
+    # five shades as 0, round(4/3) = 1, round(8/3) = 3, 4
+    fill = {d["area_code"]: d["fill"] for d in polygons.data}
+    assert fill["A3"] == palette.rgba(maps.SEQUENTIAL[4], maps.FILL_ALPHA)
+    assert fill["A1"] == palette.rgba(maps.SEQUENTIAL[3], maps.FILL_ALPHA)
+    assert fill["A2"] == palette.rgba(maps.SEQUENTIAL[1], maps.FILL_ALPHA)
+    assert points.data[0]["fill"] == palette.rgba(maps.SEQUENTIAL[0], maps.FILL_ALPHA)
+    _, keys = maps.legend(view, "weekly_hours", INTERNAL)
+    assert [(k.fill, k.text) for k in keys[:4]] == [
+        (maps.SEQUENTIAL[0], "5"), (maps.SEQUENTIAL[1], "10"), (maps.SEQUENTIAL[3], "20"),
+        (maps.SEQUENTIAL[4], "60")]  # fmt: skip
     # deprivation: fixed bands, darker = more deprived: A3 (decile 1) darkest
-    deck = maps.map_deck(view.areas, view.outlines, "deprivation", INTERNAL)
-    fill = {d["tooltip"].split(" ")[1]: d["fill"] for d in deck.layers[0].data}
+    deck = maps.map_deck(view, "deprivation", INTERNAL)
+    fill = {d["area_code"]: d["fill"] for d in deck.layers[0].data}
     assert fill["A3"] == palette.rgba(maps.SEQUENTIAL[4], maps.FILL_ALPHA)
     assert fill["A1"] == palette.rgba(maps.SEQUENTIAL[2], maps.FILL_ALPHA)  # decile 6
 
@@ -219,6 +270,24 @@ def test_compare_sentence_and_people_changing_lot(env):
         "Option B evens out the hours: the biggest zone is 1.3 times the smallest, "
         "against 2.5 today, but 2 people would change lot."
     )
+    # the weakest zone for a tender: Z2 (A3, A6) holds all 7 requests of 2 h = 14 h waiting and
+    # A3's 6 handbacks, as L2 does today; one provider (PR1) works everywhere
+    assert result.sentences[2:5] == [
+        "Its zone with the most hours waiting for a package has 14 a week, against 14 in today's "
+        "lot with the most.",
+        "Its zone with the most packages handed back had 6 in 12 months, against 6 in today's lot "
+        "with the most.",
+        "The zone with the fewest providers already working there has 1 (today's lots: 1).",
+    ]
+    # the change map: A5 goes from L2 to Z1 (matched to L1), A7 (in no lot) is left out of both
+    view = result.views["Option B"]
+    assert {a: c for a, c in view.changes.items() if c != "stays"} == {
+        "A5": "changes", "A7": "leaves"}  # fmt: skip
+    title, keys = change_map.change_legend(view)
+    assert [k.text.split(":")[1].split()[0] for k in keys] == ["1", "0", "1", "5"]
+    deck = change_map.change_deck(view)
+    fills = {d["area_code"]: d["fill"] for d in deck.layers[0].data + deck.layers[1].data}
+    assert fills["A5"] == palette.rgba(palette.DARK_PINK, 220)
     board = zone_compare.compare(inputs, {"Option B": option}, BOARD)
     assert board.sentences[0].endswith("but fewer than 5 people would change lot.")
     assert board.summary["people_changing_lot"].to_list() == [None, None]
@@ -305,27 +374,69 @@ def run_page(script: str) -> AppTest:
     return app
 
 
+def frame_with(app: AppTest, column: str):
+    """The first table on the page with `column` (zones: model; summary: option)."""
+    return next(d.value for d in app.dataframe if column in d.value.columns)
+
+
 def test_zone_map_page_runs_designs_and_edits(app_env):
     app = run_page("zone_map.py")
     assert not app.exception, app.exception
-    zones_shown = app.dataframe[0].value
+    zones_shown = frame_with(app, "model")
     assert list(zones_shown["zone"]) == ["L1", "L2"]
+    assert list(zones_shown["name"]) == ["Lot A: West", "Lot B: East"]
     assert list(zones_shown["weekly_hours"]) == ["40.0", "100.0"]
+    assert not any("seed" in n.label.lower() for n in app.number_input)  # no seed on the page
     app.number_input[0].set_value(2)
     app.multiselect[0].select("L1")
     app.button(key="FormSubmitter:design-Design zones").click().run()
     assert not app.exception, app.exception
     assert any("working option" in i.value for i in app.info)
-    assert list(app.dataframe[0].value["zone"]) == ["L1", "Z1"]
+    assert list(frame_with(app, "model")["zone"]) == ["L1", "Z1"]
     app.selectbox(key="model-zone").select("Z1")
     app.selectbox(key="model-choice").select("reablement")
     app.button(key="set-model").click().run()
-    assert list(app.dataframe[0].value["model"]) == ["Single provider", "Reablement"]  # labels
+    assert list(frame_with(app, "model")["model"]) == ["Single provider", "Reablement"]  # labels
     app.text_input(key="option-name").input("mine")
     app.button(key="save").click().run()
     assert not app.exception, app.exception
     _, options_dir = app_env
-    assert (options_dir / "mine.csv").read_text().splitlines()[-1] == "A7,Z1,reablement"
+    assert (options_dir / "mine.csv").read_text().splitlines()[-1] == "A7,Z1,reablement,"
+
+
+def test_picked_area_moves_and_stays_locked_through_a_redesign(app_env):
+    """The keyboard way to what a click on the map does (the browser test clicks): pick A5 by
+    name, move it from L2 to L1, lock it there, redesign; the option keeps its floor."""
+    app = run_page("zone_map.py")
+    app.selectbox(key="area-pick").select("A5").run()
+    assert any("Area A5 is in Lot B: East." in m.value for m in app.markdown)
+    app.selectbox(key="move-to").select("L1")
+    app.button(key="move").click().run()
+    assert not app.exception, app.exception
+    # A5's 20 h move from L2 to L1: 40 + 20 = 60 and 100 − 20 = 80
+    assert list(frame_with(app, "model")["weekly_hours"]) == ["60.0", "80.0"]
+    app.button(key="lock").click().run()
+    assert any("Locked for the next design: Area A5 (Lot A: West)" in c.value for c in app.caption)
+    app.number_input[0].set_value(2)
+    app.number_input[1].set_value(30.0)
+    app.button(key="FormSubmitter:design-Design zones").click().run()
+    assert not app.exception, app.exception
+    working = app.session_state["zone_working_option"]
+    zone_of = dict(working.select("area_code", "zone").iter_rows())
+    assert zone_of["A5"] == "L1"  # the lock's label names the zone that keeps it
+    summary = frame_with(app, "option")
+    assert list(summary["floor"]) == ["30.0"]
+    app.text_input(key="option-name").input("floored")
+    app.button(key="save").click().run()
+    _, options_dir = app_env
+    assert (options_dir / "floored.csv").read_text().splitlines()[1].endswith(",30.0")
+    # reopened in a new session: the floor comes back with the option
+    app = run_page("zone_map.py")
+    app.selectbox(key="open-choice").select("floored")
+    app.button(key="open").click().run()
+    assert not app.exception, app.exception
+    assert list(frame_with(app, "option")["floor"]) == ["30.0"]
+    assert app.number_input[1].value == 30.0
 
 
 def test_infeasible_design_is_an_error_message(app_env):
@@ -342,10 +453,10 @@ def test_compare_page_loading_an_option_changes_the_table(app_env):
     (options_dir / "B.csv").write_text(OPTION_B)
     app = run_page("zone_compare.py")
     assert not app.exception, app.exception
-    assert list(app.dataframe[0].value["option"]) == ["Today's lots"]
+    assert list(frame_with(app, "option")["option"]) == ["Today's lots"]
     app.multiselect(key="options").select("B").run()
     assert not app.exception, app.exception
-    assert list(app.dataframe[0].value["option"]) == ["Today's lots", "B"]
+    assert list(frame_with(app, "option")["option"]) == ["Today's lots", "B"]
     assert any("B evens out the hours" in m.value for m in app.markdown)
 
 
@@ -380,3 +491,18 @@ def test_island_without_a_link_is_named_on_the_page_and_in_the_proposal(tmp_path
     zone = dict(found.option.select("area_code", "zone").iter_rows())["A7"]
     assert warning.startswith("Areas A7 are not joined") and f"zone {zone} on their own" in warning
     assert (found.option["zone"] == zone).sum() == 1  # a zone of its own
+
+
+def test_option_csv_floor_reads_back_and_a_differing_line_is_refused(env):
+    *_, inputs = env
+    option = options.load_option("area_code,zone,floor_hours\nA1,Z1,30\nA2,Z1,30\n", inputs)
+    assert option["floor_hours"].to_list() == [30.0, 30.0]
+    view = views.option_view(inputs, option, INTERNAL, name="F")
+    # Z1 = A1 + A2 = 30 h: at the floor, not below it
+    assert (view.floor, view.summary["zones_below_floor"].item()) == (30.0, 0)
+    blank = options.load_option("area_code,zone,floor_hours\nA1,Z1,\n", inputs)
+    assert blank["floor_hours"].to_list() == [None]
+    with pytest.raises(UserError, match=r"x.csv, line 3: floor_hours .* found '40'"):
+        options.load_option(
+            "area_code,zone,floor_hours\nA1,Z1,30\nA2,Z1,40\n", inputs, name="x.csv"
+        )

@@ -188,11 +188,13 @@ def test_two_zones_balance_and_todays_lot(con, demand):
     # Z1 shares A1's 15 hours with lot L1; nobody changes lot; A2's person joins a lot
     assert z["matched_lot"].to_list() == ["L1", None]
     assert (opt["people_changing_lot"], opt["people_joining_a_lot"]) == (0, 1)
-    # providers: Z1 has pv1 (capacity 100) and pv2 (no capacity stated); Z2 has pv1 and pv2 too
+    # providers: Z1 has pv1 (capacity 100) and pv2 (no capacity stated); Z2 has pv1 and pv2 too.
+    # pv1's recorded hours are all in A1 (10 h; its A2 plan has none recorded), so its capacity
+    # counts for Z1 alone: the capacity is computed for the zone, not repeated in each
     assert z["providers"].to_list() == [2, 2]
-    assert z["provider_capacity_hours"].to_list() == [100.0, 100.0]
+    assert z["provider_capacity_hours"].to_list() == [100.0, 0.0]
     assert z["providers_without_capacity"].to_list() == [1, 1]
-    assert z["capacity_to_hours"].to_list() == pytest.approx([100 / 15, 100 / 5])
+    assert z["capacity_to_hours"].to_list() == pytest.approx([100 / 15, 0.0])
 
 
 def test_todays_lots_leave_uncovered_areas_out(con, demand):

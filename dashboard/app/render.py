@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 from html import escape
+from typing import Any
 
 import polars as pl
 import pydeck as pdk
@@ -79,11 +80,12 @@ def deck_json(deck: pdk.Deck) -> str:
     return json.dumps(deck, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
-def deck_chart(deck: pdk.Deck, *, key: str, alt: str | None = None) -> None:
-    """A pydeck map, sent as compact JSON (deck_json); the same map, drawn the same."""
+def deck_chart(deck: pdk.Deck, *, key: str, alt: str | None = None, **options: Any) -> Any:
+    """A pydeck map, sent as compact JSON (deck_json); the same map, drawn the same. `options`
+    go to st.pydeck_chart (height, on_select …), whose answer (a selection) is returned."""
     compact = copy.copy(deck)  # the page's own figure is left as it was
     compact.to_json = lambda: deck_json(deck)
-    st.pydeck_chart(compact, alt=alt, key=key)
+    return st.pydeck_chart(compact, alt=alt, key=key, **options)
 
 
 def icons(names: list[str], images=st, words=st) -> None:

@@ -31,6 +31,7 @@ from dashboard.core.settings import DEFAULTS
 from dashboard.core.strings import t
 
 RURAL_CLASSES = (5, 6)  # urban_rural classes counted as rural
+FLOOR_COLUMN = "floor_hours"  # an option CSV's optional column: the floor it was designed with
 
 # Area-level figures that add up over a zone's areas: counts, then hours and money.
 SUMMED_COUNTS = (
@@ -132,7 +133,34 @@ def read_option(
     if not rows:
         raise UserError(t("zones.option_empty", file=name))
     frame = pl.DataFrame(rows, schema={"area_code": pl.Utf8, "zone": pl.Utf8, "model": pl.Utf8})
-    return frame.with_columns(pl.col("model").replace("", None))
+    frame = frame.with_columns(pl.col("model").replace("", None))
+    if FLOOR_COLUMN in header:
+        frame = frame.with_columns(
+            pl.lit(_option_floor(text, name), pl.Float64).alias(FLOOR_COLUMN)
+        )
+    return frame
+
+
+def _option_floor(text: str, name: str) -> float | None:
+    """The viability floor an option was designed with (`floor_hours`, the same on every line;
+    blank: no floor), so a saved option reopens with its floor."""
+    reader = csv.DictReader(io.StringIO(text))
+    reader.fieldnames = [h.strip().lower() for h in reader.fieldnames or []]
+    found: set[float | None] = set()
+    for row in reader:
+        raw = (row.get(FLOOR_COLUMN) or "").strip()
+        try:
+            value = float(raw) if raw else None
+        except ValueError:
+            value = -1.0
+        if (
+            value is not None
+            and (not math.isfinite(value) or value < 0)
+            or (found and value not in found)
+        ):
+            raise UserError(t("zones.option_floor_bad", file=name, line=reader.line_num, value=raw))
+        found.add(value)
+    return next(iter(found), None)
 
 
 def _travel(group: pl.DataFrame) -> float | None:
@@ -148,16 +176,30 @@ def _travel(group: pl.DataFrame) -> float | None:
 
 
 def _provider_figures(providers: pl.DataFrame, assignment: pl.DataFrame) -> pl.DataFrame:
-    """Per zone: providers already delivering there and their stated capacity (each provider once per
-    zone; a provider working in several zones counts in each, so capacity does not add across zones)."""
-    per_zone = providers.join(assignment.select("area_code", "zone"), on="area_code").unique(
-        ["zone", "provider_id"]
+    """Per zone: providers already delivering there, and their stated capacity computed for the
+    zone: each provider's capacity split between zones by the share of its weekly hours (across
+    the partnership) delivered in each, evenly between its zones when it has no hours recorded.
+    So a provider's capacity adds up to itself across zones instead of counting whole in each."""
+    total = providers.group_by("provider_id").agg(pl.col("weekly_hours").sum().alias("total"))
+    per_zone = (
+        providers.join(assignment.select("area_code", "zone"), on="area_code")
+        .group_by("zone", "provider_id")
+        .agg(pl.col("weekly_hours").sum(), pl.col("capacity_hours_week").first())
+        .join(total, on="provider_id")
+        .with_columns(pl.len().over("provider_id").alias("zones_of_provider"))
+        .with_columns(
+            pl.when(pl.col("total") > 0)
+            .then(pl.col("weekly_hours") / pl.col("total"))
+            .otherwise(1 / pl.col("zones_of_provider"))
+            .alias("share")
+        )
     )
     return per_zone.group_by("zone").agg(
         pl.len().alias("providers"),
-        pl.col("capacity_hours_week").fill_null(0.0).sum().alias("provider_capacity_hours"),
+        (pl.col("capacity_hours_week") * pl.col("share")).fill_null(0.0).sum()
+        .alias("provider_capacity_hours"),
         pl.col("capacity_hours_week").is_null().sum().alias("providers_without_capacity"),
-    )
+    )  # fmt: skip
 
 
 def _per_zone(
@@ -226,23 +268,39 @@ def match_to_lots(
     return {zones[r]: lots[c] for r, c in zip(rows, cols, strict=True) if matrix[r, c] > 0}
 
 
+def area_changes(
+    demand: pl.DataFrame, assignment: pl.DataFrame, today: pl.DataFrame
+) -> tuple[dict[str, str], pl.DataFrame]:
+    """Each area's lot today and the lot its new zone is matched to, and what happens to it:
+    `stays`, `changes` (its new zone is matched to another lot, or to none), `joins` (in no lot
+    today) or `leaves` (in no zone of the option). Returns the matching too."""
+    matched = match_to_lots(demand, assignment, today)
+    areas = (
+        demand.select("area_code", "people", "weekly_hours")
+        .join(assignment.select("area_code", "zone"), on="area_code", how="left")
+        .join(today.select("area_code", pl.col("zone").alias("lot")), on="area_code", how="left")
+        .with_columns(pl.col("zone").replace_strict(matched, default=None).alias("matched_lot"))
+    )
+    change = (
+        pl.when(pl.col("zone").is_null())
+        .then(pl.lit("leaves"))
+        .when(pl.col("lot").is_null())
+        .then(pl.lit("joins"))
+        .when(pl.col("matched_lot").is_null() | (pl.col("matched_lot") != pl.col("lot")))
+        .then(pl.lit("changes"))
+        .otherwise(pl.lit("stays"))
+    )
+    return matched, areas.with_columns(change.alias("change"))
+
+
 def _lot_changes(
     demand: pl.DataFrame, assignment: pl.DataFrame, today: pl.DataFrame
 ) -> tuple[dict[str, str], dict[str, int | float]]:
     """People (and hours) whose area's new zone is matched to a lot other than the one covering
     their area today; people whose area is in no lot today are counted apart (they join a lot)."""
-    matched = match_to_lots(demand, assignment, today)
-    areas = (
-        demand.select("area_code", "people", "weekly_hours")
-        .join(assignment.select("area_code", "zone"), on="area_code")
-        .join(today.select("area_code", pl.col("zone").alias("lot")), on="area_code", how="left")
-        .with_columns(pl.col("zone").replace_strict(matched, default=None).alias("matched_lot"))
-    )
-    in_lot = areas.filter(pl.col("lot").is_not_null())
-    moving = in_lot.filter(
-        pl.col("matched_lot").is_null() | (pl.col("matched_lot") != pl.col("lot"))
-    )
-    joining = areas.filter(pl.col("lot").is_null())
+    matched, areas = area_changes(demand, assignment, today)
+    moving = areas.filter(pl.col("change") == "changes")
+    joining = areas.filter(pl.col("change") == "joins")
     return matched, {
         "people_changing_lot": int(moving["people"].sum()),
         "hours_changing_lot": float(moving["weekly_hours"].sum()),

@@ -1,39 +1,46 @@
-"""The zone map: an option's protected areas shaded by a measure, with its zone outlines and names
-(pydeck), the legend in words and the text alternative stating the finding.
+"""The zone map: an option's areas filled by zone (or shaded by a measure), zone names in labels
+inside their zones, areas in no zone and parts cut off from their zone marked, the legend with
+swatches and the text alternative stating the finding.
 
-Pure functions, frames in and a Deck or words out, so both zone pages draw any option alike.
-Only figures the audience may see are drawn or named: a hidden count is grey, never shaded.
+Pure functions, an option's view in and a Deck, legend entries or words out, so both zone pages
+draw any option alike through the shared builder (core/areamap.py). Only figures the audience may
+see are drawn or named: a hidden count is grey, never shaded.
 """
 
 from __future__ import annotations
 
+import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 import pydeck as pdk
 import shapely
+from shapely.ops import polylabel
 
-from dashboard.core import disclosure, geometry, palette
-from dashboard.core.basemap import deck_basemap
+from dashboard.core import areamap, disclosure, palette
+from dashboard.core.areamap import PIXELS, Label, Size
 from dashboard.core.disclosure import Policy
 from dashboard.core.strings import t
 from dashboard.zones.views import OptionView, with_flags
 
-DEFAULT_MEASURE = "weekly_hours"  # what the map is shaded by when a page opens
+ZONE_MEASURE = "zone"  # areas filled by their zone's colour
+DEFAULT_MEASURE = ZONE_MEASURE  # what the map shows when a page opens
 # Single-hue blues, lightest to darkest (Analysis Function blues with two lighter tints): a
 # lightness ramp stays readable with every colour-vision deficiency and in greyscale.
 SEQUENTIAL = ("#DEEBF7", "#9ECAE1", "#6BACE6", "#2073BC", "#12436D")
 NO_VALUE_COLOUR = palette.LIGHT_GREY
 OUTLINE_COLOUR = palette.DARK_GREY
 FILL_ALPHA = 200
-POINT_RADIUS_M = 150  # areas without a polygon are drawn as dots of this radius
-MAP_WIDTH_PX, MAP_HEIGHT_PX = 400, 500  # the map size the initial zoom is fitted to
-MAP_MARGIN = 1.3  # the extent fitted is this much larger than the areas' centroids span
-MAX_ZOOM = 14
-WORLD_PX = 512  # deck.gl: width of the whole world at zoom 0, in pixels
+ZONE_ALPHA = 225
+AREA_LINE = "#FFFFFF"  # thin lines between the areas inside a zone
+BELOW_FLOOR_LINE = palette.DARK_PINK  # a zone below the viability floor: outline (and label)
+SELECTED_LINE = "#0B0C0C"
+LOCKED_LINE = palette.DARK_BLUE
+MARK_GAP = 0.15  # marks of the same words closer than this share of the map's extent: one label
+MAP_SIZE = Size(1100, 700)  # the zone map: full width, 700 px tall
 TOOLTIP_COLUMNS = (
     "zone", "people", "weekly_hours", "unmet_hours", "handbacks_12m", "attainment",
     "deprivation_decile", "urban_rural",
@@ -102,84 +109,146 @@ def _label(column: str) -> str:
     return t(f"zone_pages.col_{column}")
 
 
-def _tooltips(areas: pl.DataFrame, policy: Policy) -> list[str]:
-    """Each area's tooltip from the same screen text the tables show ("<5" where suppressed)."""
+def _tooltips(view: OptionView, policy: Policy) -> list[str]:
+    """Each area's tooltip from the same screen text the tables show ("<5" where suppressed),
+    its zone by name."""
     text = disclosure.display(
-        with_flags(areas, ("area_code", "area_name", *TOOLTIP_COLUMNS)), policy
+        with_flags(view.areas, ("area_code", "area_name", *TOOLTIP_COLUMNS)), policy
     )
+    zones = view.areas["zone"].to_list()
     return [
         "\n".join(
             [t("zone_pages.tooltip_area", name=row["area_name"], code=row["area_code"])]
-            + [f"{_label(c)}: {row[c]}" for c in TOOLTIP_COLUMNS]
+            + [
+                f"{_label('zone')}: {view.names.get(zone, zone) if zone else t('zone_pages.mark_no_zone')}"
+            ]
+            + [f"{_label(c)}: {row[c]}" for c in TOOLTIP_COLUMNS if c != "zone"]
         )
-        for row in text.iter_rows(named=True)
+        for zone, row in zip(zones, text.iter_rows(named=True), strict=True)
     ]
 
 
-def _view_state(lat: np.ndarray, lon: np.ndarray) -> pdk.ViewState:
-    """Centred on the areas, zoomed so their extent (with a margin) fits MAP_WIDTH_PX ×
-    MAP_HEIGHT_PX. Web Mercator: deck.gl draws the world WORLD_PX × 2^zoom pixels wide, and a
-    degree of latitude is 1 ÷ cos(latitude) times taller than a degree of longitude."""
-    middle = float((lat.min() + lat.max()) / 2)
-    lon_span = max(float(np.ptp(lon)), 1e-3) * MAP_MARGIN
-    lat_span = max(float(np.ptp(lat)), 1e-3) * MAP_MARGIN / math.cos(math.radians(middle))
-    pixels_per_degree = min(MAP_WIDTH_PX / lon_span, MAP_HEIGHT_PX / lat_span)
-    return pdk.ViewState(
-        latitude=middle,
-        longitude=float((lon.min() + lon.max()) / 2),
-        zoom=max(1.0, min(MAX_ZOOM, math.log2(pixels_per_degree * 360 / WORLD_PX))),
-    )
+def _fills(view: OptionView, measure: str) -> list[list[int]]:
+    """Each area's fill: its zone's colour (pale grey in no zone), or its measure's shade."""
+    areas = view.areas
+    if measure == ZONE_MEASURE:
+        return [palette.rgba(view.colours.get(z, areamap.NO_ZONE_FILL) if z else
+                             areamap.NO_ZONE_FILL, ZONE_ALPHA)
+                for z in areas["zone"].to_list()]  # fmt: skip
+    spec = MEASURES[measure]
+    values = _shown_values(areas, spec.column)
+    edges = _class_edges([v for v in values if v is not None], spec)
+    shades = [_shade(v, edges, spec) for v in values]
+    return [palette.rgba(NO_VALUE_COLOUR if s is None else SEQUENTIAL[s], FILL_ALPHA)
+            for s in shades]  # fmt: skip
+
+
+def below_floor(view: OptionView) -> set[str]:
+    """The zones whose weekly hours are under the option's viability floor (none without one)."""
+    if not view.floor or not view.zones.height:
+        return set()
+    return set(view.zones.filter(pl.col("weekly_hours") < view.floor)["zone"].to_list())
+
+
+def _inside(shape: shapely.Geometry) -> tuple[float, float]:
+    """Where a zone's name goes: the point of its largest part farthest from the edge."""
+    parts = [p for p in shapely.get_parts(shape) if isinstance(p, shapely.Polygon)]
+    if not parts:
+        point = shape.representative_point()
+    else:
+        largest = max(parts, key=lambda p: p.area)
+        point = polylabel(largest, tolerance=max(1e-4, math.sqrt(largest.area) / 50))
+    return point.x, point.y
+
+
+def _zone_labels(view: OptionView, below: Collection[str]) -> list[Label]:
+    """Each zone's name inside it (at its areas' middle when it has no outline)."""
+    out = []
+    areas = view.areas.filter(pl.col("zone").is_not_null())
+    middles = {
+        z: (g["centroid_lon"].mean(), g["centroid_lat"].mean())
+        for (z,), g in areas.group_by("zone")
+    }
+    for feature in view.outlines.get("features", []):
+        zone = feature["properties"]["zone"]
+        geometry = feature["geometry"]
+        lon, lat = _inside(shapely.geometry.shape(geometry)) if geometry else middles[zone]
+        name = view.names.get(zone, zone)
+        text = t("zone_pages.label_below_floor", name=name) if zone in below else name
+        out.append(Label(float(lon), float(lat), text, 15))
+    return out
+
+
+def _marks(view: OptionView, locked: Collection[str]) -> list[Label]:
+    """Small words on the areas the map marks: in no zone, cut off from their zone, locked. A
+    word already written close by (within MARK_GAP of the map's extent) is not written again, so
+    a group of such areas carries one label."""
+    areas = view.areas
+    lat, lon = areas["centroid_lat"].to_numpy(), areas["centroid_lon"].to_numpy()
+    gap = MARK_GAP * max(float(np.ptp(lat)), float(np.ptp(lon))) if areas.height else 0.0
+    out: list[Label] = []
+    detached, lock = set(view.detached), set(locked)
+
+    def add(x: float, y: float, text: str, always: bool = False) -> None:
+        near = any(m.text == text and math.hypot(m.lon - x, m.lat - y) < gap for m in out)
+        if always or not near:
+            out.append(Label(x, y, text, 12))
+
+    rows = areas.select("area_code", "zone", "centroid_lon", "centroid_lat").iter_rows()
+    for code, zone, x, y in rows:
+        if zone is None:
+            add(x, y, t("zone_pages.mark_no_zone"))
+        elif code in detached:
+            add(x, y, t("zone_pages.mark_cut_off", name=view.names.get(zone, zone)))
+        if code in lock:
+            add(x, y, t("zone_pages.mark_locked"), always=True)
+    return out
 
 
 def map_deck(
-    areas: pl.DataFrame,
-    outlines: Mapping,
+    view: OptionView,
     measure: str,
     policy: Policy,
     *,
     basemap_url: str | None = None,
+    selected: str | None = None,
+    locked: Collection[str] = (),
+    size: Size = MAP_SIZE,
 ) -> pdk.Deck:
-    """Areas (protected rows with `geometry_wkt` and centroids) shaded by `measure`, polygons where
-    there are any and dots elsewhere, zone outlines and names over them. No basemap, so no call to
+    """The option's areas filled by zone or shaded by `measure`, thin lines between areas, zone
+    outlines (below the floor: thicker, dark pink), zone names inside their zones, marks on areas
+    in no zone, cut off or locked, the selected area outlined in black. No basemap, so no call to
     the internet, unless `basemap_url` is given."""
-    spec = MEASURES[measure]
-    values = _shown_values(areas, spec.column)
-    edges = _class_edges([v for v in values if v is not None], spec)
-    tips = _tooltips(areas, policy)
-    polygons, points = [], []
-    shapes = geometry.display_parts(tuple(areas["geometry_wkt"].to_list()))
-    for i, row in enumerate(areas.select("centroid_lat", "centroid_lon").iter_rows()):
-        shade = _shade(values[i], edges, spec)
-        colour = palette.rgba(NO_VALUE_COLOUR if shade is None else SEQUENTIAL[shade], FILL_ALPHA)
-        if not shapes[i]:
-            points.append({"position": [row[1], row[0]], "fill": colour, "tooltip": tips[i]})
-        polygons += [{"polygon": r, "fill": colour, "tooltip": tips[i]} for r in shapes[i]]
-    labels = [
-        {"position": list(shapely.geometry.shape(f["geometry"]).representative_point().coords[0]),
-         "text": str(f["properties"]["zone"])}
-        for f in outlines.get("features", []) if f["geometry"] is not None
+    areas = view.areas
+    below = below_floor(view)
+    codes = areas["area_code"].to_list()
+    lines, widths = [], []
+    for code, zone in zip(codes, areas["zone"].to_list(), strict=True):
+        if code == selected:
+            lines.append(palette.rgba(SELECTED_LINE)), widths.append(5)
+        elif code in locked:
+            lines.append(palette.rgba(LOCKED_LINE)), widths.append(3)
+        elif zone is None:
+            lines.append(palette.rgba(OUTLINE_COLOUR)), widths.append(2)
+        else:
+            lines.append(palette.rgba(AREA_LINE, 200)), widths.append(0.6)
+    tips = _tooltips(view, policy)
+    features = [
+        dict(f, properties=dict(f["properties"], line=palette.rgba(
+            BELOW_FLOOR_LINE if f["properties"]["zone"] in below else OUTLINE_COLOUR),
+            width=5 if f["properties"]["zone"] in below else 2.5))
+        for f in view.outlines.get("features", []) if f["geometry"] is not None
     ]  # fmt: skip
-    line = palette.rgba(OUTLINE_COLOUR)
     layers = [
-        pdk.Layer("PolygonLayer", id="areas", data=polygons, get_polygon="polygon",
-                  get_fill_color="fill", get_line_color=palette.rgba(palette.LIGHT_GREY),
-                  line_width_min_pixels=0.5, stroked=True, pickable=True),
-        pdk.Layer("ScatterplotLayer", id="area-points", data=points, get_position="position",
-                  get_fill_color="fill", get_radius=POINT_RADIUS_M, radius_min_pixels=3,
-                  stroked=True, get_line_color=line, line_width_min_pixels=1, pickable=True),
-        pdk.Layer("GeoJsonLayer", id="zone-outlines", data=dict(outlines), stroked=True,
-                  filled=False, get_line_color=line, line_width_min_pixels=2.5, pickable=False),
-        pdk.Layer("TextLayer", id="zone-names", data=labels, get_position="position",
-                  get_text="text", get_size=14, get_color=line, pickable=False),
+        *areamap.area_layers(areas, _fills(view, measure), tips, lines=lines, widths=widths),
+        pdk.Layer("GeoJsonLayer", id="zone-outlines",
+                  data={"type": "FeatureCollection", "features": features}, stroked=True,
+                  filled=False, get_line_color="properties.line", get_line_width="properties.width",
+                  line_width_units=PIXELS, pickable=False),
+        areamap.label_layer(_marks(view, locked), "area-marks"),
+        areamap.label_layer(_zone_labels(view, below), "zone-names"),
     ]  # fmt: skip
-    return pdk.Deck(
-        layers=layers,
-        initial_view_state=_view_state(
-            areas["centroid_lat"].to_numpy(), areas["centroid_lon"].to_numpy()
-        ),
-        **deck_basemap(basemap_url),
-        tooltip={"text": "{tooltip}"},
-    )
+    return areamap.area_deck(areas, layers, basemap_url=basemap_url, size=size)
 
 
 def _number(value: float, measure: Measure) -> str:
@@ -203,29 +272,85 @@ def _ranges(edges: Sequence[float], values: Sequence[float], measure: Measure) -
     return out
 
 
-def legend(areas: pl.DataFrame, measure: str, policy: Policy) -> list[str]:
-    """The map's colours in words: each shade's range, then what grey and the outlines mean."""
-    spec = MEASURES[measure]
-    values = [v for v in _shown_values(areas, spec.column) if v is not None]
-    edges = _class_edges(values, spec)
-    lines = [t("zone_pages.legend_title", measure=t(f"zone_pages.measure_{measure}"))]
-    for edge, words in zip(edges, _ranges(edges, values, spec) if values else [], strict=False):
-        shade = _shade(edge, edges, spec)
-        lines.append(
-            t("zone_pages.legend_shade", shade=t(f"zone_pages.shade_{shade}"), range=words)
+@dataclass(frozen=True)
+class Key:
+    """One line of the legend: a swatch (its fill, its border) and what it means in words."""
+
+    fill: str | None
+    line: str | None
+    text: str
+
+
+def legend(view: OptionView, measure: str, policy: Policy) -> tuple[str, list[Key]]:
+    """The map's colours and marks: a title and one key each (a zone and its weekly hours, or a
+    shade and its range), then what grey, the outlines and the marks mean."""
+    keys: list[Key] = []
+    if measure == ZONE_MEASURE:
+        title = t("zone_pages.legend_zones_title")
+        shown = disclosure.display(with_flags(view.zones, ("zone", "weekly_hours")), policy)
+        for zone, hours in shown.select("zone", "weekly_hours").iter_rows():
+            keys.append(Key(view.colours.get(zone), None, t(
+                "zone_pages.legend_zone", name=view.names.get(zone, zone), hours=hours)))  # fmt: skip
+        if view.areas["zone"].null_count():
+            keys.append(Key(areamap.NO_ZONE_FILL, OUTLINE_COLOUR, t("zone_pages.legend_no_zone")))
+    else:
+        spec = MEASURES[measure]
+        values = [v for v in _shown_values(view.areas, spec.column) if v is not None]
+        edges = _class_edges(values, spec)
+        title = t("zone_pages.legend_title", measure=t(f"zone_pages.measure_{measure}"))
+        for edge, words in zip(edges, _ranges(edges, values, spec) if values else [], strict=False):
+            keys.append(Key(SEQUENTIAL[_shade(edge, edges, spec)], None, words))
+        keys.append(
+            Key(NO_VALUE_COLOUR, None, t("zone_pages.legend_grey", threshold=policy.threshold))
         )
-    lines.append(t("zone_pages.legend_grey", threshold=policy.threshold))
-    lines.append(t("zone_pages.legend_outline"))
-    return lines
+    if below_floor(view):
+        keys.append(Key(None, BELOW_FLOOR_LINE, t("zone_pages.legend_below_floor",
+                                                   floor=f"{view.floor:,.0f}")))  # fmt: skip
+    keys.append(Key(None, OUTLINE_COLOUR, t("zone_pages.legend_outline")))
+    if view.detached:
+        keys.append(Key(None, None, t("zone_pages.legend_cut_off")))
+    return title, keys
+
+
+def legend_html(title: str, keys: Sequence[Key]) -> str:
+    """The legend as HTML for `st.html`: a swatch beside each key's words (names are data, so
+    every text is escaped)."""
+    items = []
+    for key in keys:
+        fill = key.fill or "transparent"
+        border = f"3px solid {key.line}" if key.line else "1px solid #3D3D3D"
+        swatch = (
+            f'<span aria-hidden="true" style="display:inline-block;width:1.1em;height:1.1em;'
+            f'background:{fill};border:{border};vertical-align:middle;margin-right:0.4em">'
+            "</span>"
+            if key.fill or key.line
+            else ""
+        )
+        items.append(
+            f'<li style="margin:0.15em 1.2em 0.15em 0">{swatch}{html.escape(key.text)}</li>'
+        )
+    return (
+        f'<div class="zone-legend"><p style="margin:0 0 0.3em 0;font-weight:600">'
+        f"{html.escape(title)}</p>"
+        '<ul style="list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap">'
+        + "".join(items)
+        + "</ul></div>"
+    )
 
 
 def map_alt(view: OptionView, measure: str, policy: Policy) -> str:
     """The map's text alternative, stating the finding: which zones are highest and lowest on the
     measure (only figures the audience may see)."""
+    if measure == ZONE_MEASURE:  # the zones by name, then how their hours differ
+        names = ", ".join(view.names.get(z, z) for z in view.zones["zone"].to_list())
+        opening = t("zone_pages.alt_map_zones", areas=view.areas.height, zones=view.zones.height,
+                    option=view.name, names=names or "-")  # fmt: skip
+        measure = "weekly_hours"
+    else:
+        opening = t("zone_pages.alt_map", areas=view.areas.height, zones=view.zones.height,
+                    option=view.name, measure=t(f"zone_pages.measure_{measure}"))  # fmt: skip
     spec = MEASURES[measure]
     label = t(f"zone_pages.measure_{measure}")
-    opening = t("zone_pages.alt_map", areas=view.areas.height, zones=view.zones.height,
-                option=view.name, measure=label)  # fmt: skip
     column = spec.zone_column
     if column is None or not view.zones.height:
         return opening
@@ -237,6 +362,8 @@ def map_alt(view: OptionView, measure: str, policy: Policy) -> str:
     screen = dict(zip(text["zone"], text[column], strict=True))
     high = max(shown, key=lambda zv: zv[1])[0]
     low = min(shown, key=lambda zv: zv[1])[0]
+    screen = {view.names.get(z, z): v for z, v in screen.items()}
+    high, low = view.names.get(high, high), view.names.get(low, low)
     return (
         opening
         + " "

@@ -7,7 +7,7 @@ new one, or write and read it as files, so the page stays a thin layer of widget
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,30 +40,53 @@ def proposal(
     k: int,
     floor: float | None,
     keep_lots: Sequence[str] = (),
+    lock: Mapping[str, str] | None = None,
+    travel_share: float | None = None,
     seed: int = design.DESIGN_SEED,
     progress: design.Progress | None = None,
 ) -> Proposal:
-    """A proposed option (`area_code, zone, model`) of `k` zones in all, with its warnings: the
-    lots in `keep_lots` stay exactly as they are today (areas and model) and the other k − kept
-    zones are designed over the remaining areas. When no option found has every zone at the floor
-    the best found comes back with a warning saying so. Raises InfeasibleDesign with the reason."""
-    kept = inputs.today.filter(pl.col("zone").is_in(list(keep_lots)))
+    """A proposed option (`area_code, zone, model, floor_hours`) of `k` zones in all, with its
+    warnings: the lots in `keep_lots` stay exactly as they are today (areas and model), areas in
+    `lock` (area: zone) stay in the zone named (joining it when it is a kept lot), and the other
+    zones are designed over the remaining areas. `travel_share` (0 to 1) is how much short travel
+    weighs against even hours; None: the settings' weights. When no option found has every zone at
+    the floor the best found comes back with a warning saying so. Raises InfeasibleDesign with the
+    reason."""
+    lock = dict(lock or {})
+    joining = {a: z for a, z in lock.items() if z in keep_lots}
+    kept = pl.concat([
+        inputs.today.filter(pl.col("zone").is_in(list(keep_lots))
+                            & ~pl.col("area_code").is_in(list(lock))),
+        pl.DataFrame({"area_code": list(joining), "zone": list(joining.values())},
+                     schema={"area_code": pl.Utf8, "zone": pl.Utf8}).join(
+            inputs.today.select("zone", "model").unique("zone"), on="zone", how="left"),
+    ], how="vertical_relaxed")  # fmt: skip
     rest = inputs.demand.join(kept, on="area_code", how="anti")
     designed = k - len(keep_lots)
     if rest.height and designed < 1:
         raise InfeasibleDesign(t("zone_panel.design_keep_all", k=k, kept=len(keep_lots)))
+    total = settings.zone_balance_weight + settings.zone_travel_weight
+    weights = (settings.zone_balance_weight, settings.zone_travel_weight)
+    if travel_share is not None:
+        weights = ((1 - travel_share) * total, travel_share * total)
+    free_lock = {a: z for a, z in lock.items() if a not in joining}
     found = design.design_option(
-        rest, inputs.graph, k=designed, floor=floor or 0.0, seed=seed,
-        weights=(settings.zone_balance_weight, settings.zone_travel_weight),
-        time_limit=settings.zone_design_time_limit_s, progress=progress,
+        rest, inputs.graph, k=designed, floor=floor or 0.0, seed=seed, lock=free_lock,
+        weights=weights, time_limit=settings.zone_design_time_limit_s, progress=progress,
     ) if rest.height else None  # fmt: skip
     option = (
         found.assignment if found else pl.DataFrame(schema={"area_code": pl.Utf8, "zone": pl.Utf8})
     ).with_columns(model=pl.lit(None, pl.Utf8))
     return Proposal(
-        pl.concat([kept.select(option.columns), option]).sort("area_code"),
+        with_floor(pl.concat([kept.select(option.columns), option]).sort("area_code"), floor),
         found.warnings() if found else [],
     )
+
+
+def travel_share(settings: Settings) -> float:
+    """The settings' weight on short travel as a share of both weights (the form's default)."""
+    total = settings.zone_balance_weight + settings.zone_travel_weight
+    return settings.zone_travel_weight / total if total > 0 else 0.5
 
 
 def move_area(assignment: pl.DataFrame, area_code: str, zone: str) -> pl.DataFrame:
@@ -71,9 +94,16 @@ def move_area(assignment: pl.DataFrame, area_code: str, zone: str) -> pl.DataFra
     already has a model lends it to nothing: the model belongs to the zone, not the area."""
     models = dict(assignment.select("zone", "model").unique("zone").iter_rows())
     rest = assignment.filter(pl.col("area_code") != area_code)
-    row = pl.DataFrame({"area_code": [area_code], "zone": [zone], "model": [models.get(zone)]},
-                       schema=assignment.schema)  # fmt: skip
-    return pl.concat([rest, row]).sort("area_code")
+    row = {"area_code": [area_code], "zone": [zone], "model": [models.get(zone)]}
+    if figures.FLOOR_COLUMN in assignment.columns:  # the option's floor stays with it
+        row[figures.FLOOR_COLUMN] = [assignment[figures.FLOOR_COLUMN][0]]
+    return pl.concat([rest, pl.DataFrame(row, schema=assignment.schema)]).sort("area_code")
+
+
+def with_floor(assignment: pl.DataFrame, floor: float | None) -> pl.DataFrame:
+    """The option carrying the viability floor it was designed with (None: no floor), which its
+    figures, its saved CSV and the compare page read back."""
+    return assignment.with_columns(pl.lit(floor or None, pl.Float64).alias(figures.FLOOR_COLUMN))
 
 
 def set_model(assignment: pl.DataFrame, zone: str, model: str | None) -> pl.DataFrame:
@@ -101,8 +131,11 @@ def options_folder(settings: Settings, export: Export) -> Path:
 
 
 def option_csv(assignment: pl.DataFrame) -> str:
-    """`area_code,zone,model`: what `figures.read_option` and `zones summary --option` read back."""
-    return assignment.select("area_code", "zone", "model").sort("area_code").write_csv()
+    """`area_code,zone,model[,floor_hours]`: what `figures.read_option` and `zones summary
+    --option` read back (the floor, when the option carries one, on every line)."""
+    columns = ["area_code", "zone", "model"]
+    columns += [figures.FLOOR_COLUMN] if figures.FLOOR_COLUMN in assignment.columns else []
+    return assignment.select(columns).sort("area_code").write_csv()
 
 
 def option_geojson_text(assignment: pl.DataFrame, inputs: ZoneInputs) -> str:

@@ -8,12 +8,12 @@ map, the tables, the compare page and the board pack all show the same protected
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import polars as pl
 
-from dashboard.core import disclosure, geometry, query
+from dashboard.core import areamap, disclosure, geometry, query
 from dashboard.core.disclosure import Policy
 from dashboard.core.page import View
 from dashboard.core.ratio import rate
@@ -28,8 +28,8 @@ COUNTS = (*figures.DISCLOSIVE_COUNTS, "met", "denominator")
 RATES = {"attainment": ("met", "denominator")}
 SHARES = ("rural_share", "compactness")  # hours and shape, not people: shown as percentages
 ZONE_COLUMNS = (
-    "zone", "model", "areas", "people", "weekly_hours", "complex_hours", "unmet_requests",
-    "unmet_hours", "handbacks_12m", "rural_share", "travel_km", "compactness", "contiguous",
+    "zone", "name", "model", "areas", "people", "weekly_hours", "complex_hours", "unmet_requests",
+    "unmet_hours", "handbacks_12m", "spend_12m", "off_contract_spend_12m", "rural_share", "travel_km", "compactness", "contiguous",
     "met", "denominator", "attainment", "providers", "provider_capacity_hours", "matched_lot",
 )  # fmt: skip
 AREA_COLUMNS = (
@@ -39,9 +39,10 @@ AREA_COLUMNS = (
 SUMMARY_COLUMNS = (
     "zones", "cv_hours", "max_min_ratio", "smallest_hours", "floor", "zones_below_floor",
     "travel_km_mean", "compactness_mean", "non_contiguous", "people_changing_lot",
-    "hours_changing_lot", "people_joining_a_lot",
+    "hours_changing_lot", "people_joining_a_lot", "most_unmet_hours", "most_handbacks",
+    "fewest_providers",
 )  # fmt: skip
-SUMMARY_COUNTS = ("people_changing_lot", "people_joining_a_lot")
+SUMMARY_COUNTS = ("people_changing_lot", "people_joining_a_lot", "most_handbacks")
 SUMMARY_SHARES = ("cv_hours", "compactness_mean")
 
 
@@ -56,12 +57,14 @@ class ZoneInputs:
     providers: pl.DataFrame
     graph: geometry.Neighbours
     floor: float | None
+    lot_names: dict[str, str] = field(default_factory=dict)  # lot id: its name in the export
 
 
 @dataclass
 class OptionView:
     """One option as an audience may see it: protected areas and zones, the option's summary row,
-    and its zone outlines."""
+    its zone outlines, and how the map tells the zones apart (a colour and a name each, and the
+    areas cut off from the rest of their zone)."""
 
     name: str
     assignment: pl.DataFrame  # area_code, zone, model (exact: it holds no counts)
@@ -70,6 +73,11 @@ class OptionView:
     summary: pl.DataFrame  # protected, one row
     outlines: dict  # GeoJSON, one feature per zone
     no_zone: list[str] = field(default_factory=list)
+    colours: dict[str, str] = field(default_factory=dict)  # zone: its fill on the map
+    names: dict[str, str] = field(default_factory=dict)  # zone: its name in words
+    detached: list[str] = field(default_factory=list)  # areas apart from their zone's main piece
+    floor: float | None = None
+    changes: dict[str, str] = field(default_factory=dict)  # area: stays, changes, joins, leaves
 
 
 def as_at_date(export: Export, view: View) -> date:
@@ -90,7 +98,8 @@ def zone_inputs(export: Export, settings: Settings, view: View) -> ZoneInputs:
     demand = demand.join(context, on="area_code", how="left").with_columns(
         rate("met", "denominator").alias("attainment")
     )
-    today = figures.todays_lots(con, view.partnership).select("area_code", "zone", "model")
+    lots = figures.todays_lots(con, view.partnership)
+    today = lots.select("area_code", "zone", "model")
     return ZoneInputs(
         as_at,
         demand,
@@ -100,6 +109,7 @@ def zone_inputs(export: Export, settings: Settings, view: View) -> ZoneInputs:
             demand, links=zone_links(export, settings), k=settings.zone_nearest_centroids
         ),
         settings.viability_floor_hours,
+        dict(lots.select("zone", "lot_name").unique("zone").iter_rows()),
     )
 
 
@@ -164,7 +174,8 @@ def _summary_row(name: str, option: dict, no_zone: int, policy: Policy) -> pl.Da
     row["areas_in_no_zone"] = no_zone
     schema = {"option": pl.Utf8, "zones": pl.Int64, "zones_below_floor": pl.Int64,
               "non_contiguous": pl.Int64, "people_changing_lot": pl.Int64,
-              "people_joining_a_lot": pl.Int64, "areas_in_no_zone": pl.Int64}  # fmt: skip
+              "people_joining_a_lot": pl.Int64, "areas_in_no_zone": pl.Int64,
+              "most_handbacks": pl.Int64, "fewest_providers": pl.Int64}  # fmt: skip
     schema = {c: schema.get(c, pl.Float64) for c in row}
     frame = pl.DataFrame([{k: figures.plain(v) for k, v in row.items()}], schema=schema)
     return _shown_as_percent(
@@ -184,15 +195,22 @@ def option_view(
     zone matches and the people who would change lot (pointless for today's lots themselves)."""
     if "model" not in assignment.columns:
         assignment = assignment.with_columns(model=pl.lit(None, pl.Utf8))
+    if figures.FLOOR_COLUMN in assignment.columns:  # the floor the option was designed with
+        inputs = replace(inputs, floor=assignment[figures.FLOOR_COLUMN][0])
     assignment = assignment.select("area_code", "zone", "model")
     compare = against_today and inputs.today.height > 0
     zone_rows, option, no_zone = figures.zone_figures(
         inputs.demand, assignment, inputs.graph, floor=inputs.floor,
         today=inputs.today if compare else None, providers=inputs.providers,
     )  # fmt: skip
+    option |= _depth(zone_rows)
     areas = inputs.demand.join(assignment.select("area_code", "zone"), on="area_code", how="left")
     zone_rows = _zone_attainment(zone_rows, areas)
     safe_areas, safe_zones = _protect_by_zone(areas, zone_rows, policy)
+    names = zone_names(zone_rows["zone"].to_list(), inputs.lot_names)
+    safe_zones = safe_zones.with_columns(
+        name=pl.col("zone").replace_strict(names, default=None, return_dtype=pl.Utf8)
+    )
     safe_zones = _shown_as_percent(with_flags(safe_zones, ZONE_COLUMNS), SHARES)
     return OptionView(
         name,
@@ -202,7 +220,67 @@ def option_view(
         _summary_row(name, option, len(no_zone), policy),
         design.option_geojson(assignment, inputs.demand),
         no_zone,
+        colours=zone_colours(assignment, inputs.graph),
+        names=names,
+        detached=detached_areas(assignment, inputs.graph),
+        floor=inputs.floor,
+        changes=dict(
+            figures.area_changes(inputs.demand, assignment, inputs.today)[1]
+            .select("area_code", "change")
+            .iter_rows()
+        )
+        if compare
+        else {},
     )
+
+
+def _depth(zone_rows: pl.DataFrame) -> dict:
+    """What the weakest zone looks like for a tender: the most hours waiting and handbacks in one
+    zone, and the fewest providers already working in one."""
+    if not zone_rows.height:
+        return {}
+    return {
+        "most_unmet_hours": zone_rows["unmet_hours"].max(),
+        "most_handbacks": zone_rows["handbacks_12m"].max(),
+        "fewest_providers": zone_rows["providers"].min()
+        if "providers" in zone_rows.columns
+        else None,
+    }
+
+
+def zone_names(zones: Sequence[str], lot_names: dict[str, str]) -> dict[str, str]:
+    """Each zone's name in words: a lot of today keeps its name ("Lot A: Kilhaven"), a designed
+    zone its label."""
+    return {z: lot_names.get(z) or z for z in zones}
+
+
+def zone_colours(assignment: pl.DataFrame, graph: geometry.Neighbours) -> dict[str, str]:
+    """A fill for each zone from the colour-blind-safe zone palette: all different while there
+    are enough colours, and beyond that never the same as a neighbouring zone's (greedy
+    colouring of the zones' neighbour graph, in zone order)."""
+    zones = sorted(assignment["zone"].unique().to_list())
+    fills = areamap.ZONE_FILLS
+    if len(zones) <= len(fills):
+        return {z: fills[i] for i, z in enumerate(zones)}
+    zone_of = dict(assignment.select("area_code", "zone").iter_rows())
+    touching: dict[str, set[str]] = {z: set() for z in zones}
+    for area, zone in zone_of.items():
+        touching[zone] |= {zone_of[b] for b in graph.of(area) if b in zone_of} - {zone}
+    chosen: dict[str, int] = {}
+    for i, zone in enumerate(zones):
+        taken = {chosen[n] for n in touching[zone] if n in chosen}
+        free = [c for c in range(len(fills)) if c not in taken]
+        chosen[zone] = min(free, key=lambda c: (c - i) % len(fills)) if free else i % len(fills)
+    return {z: fills[c] for z, c in chosen.items()}
+
+
+def detached_areas(assignment: pl.DataFrame, graph: geometry.Neighbours) -> list[str]:
+    """Areas not in their zone's largest connected piece: the parts the map marks as cut off."""
+    out: list[str] = []
+    for (_,), group in assignment.group_by("zone"):
+        pieces = geometry.components(group["area_code"].to_list(), graph)
+        out += [a for piece in pieces[1:] for a in piece]
+    return sorted(out)
 
 
 def today_view(inputs: ZoneInputs, policy: Policy) -> OptionView:

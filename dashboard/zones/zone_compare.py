@@ -85,6 +85,7 @@ def compare_sentences(
                      smallest=new["smallest_hours"]))  # fmt: skip
     if new["non_contiguous"]:
         out.append(t("zone_pages.cmp_non_contiguous", n=new["non_contiguous"]))
+    out += _depth_sentences(now, new)
     joining = new["people_joining_a_lot"]
     if joining:
         out.append(
@@ -92,6 +93,27 @@ def compare_sentences(
             if joining == "suppressed"
             else t("zone_pages.cmp_joining", n=joining)
         )
+    return out
+
+
+def _depth_sentences(now: dict, new: dict) -> list[str]:
+    """The weakest zone for a tender against today's weakest lot: hours waiting, handbacks and
+    providers already working there; and whether every zone reaches the floor."""
+    out = []
+    if new.get("most_unmet_hours") is not None and now.get("most_unmet_hours") is not None:
+        out.append(t("zone_pages.cmp_unmet", hours=new["most_unmet_hours"],
+                     today=now["most_unmet_hours"]))  # fmt: skip
+    most, before = new.get("most_handbacks"), now.get("most_handbacks")
+    if most is not None and before is not None:
+        if "suppressed" in (most, before):
+            out.append(t("zone_pages.cmp_handbacks_few"))
+        else:
+            out.append(t("zone_pages.cmp_handbacks", n=most, today=before))
+    if new.get("fewest_providers") is not None and now.get("fewest_providers") is not None:
+        out.append(t("zone_pages.cmp_providers", n=new["fewest_providers"],
+                     today=now["fewest_providers"]))  # fmt: skip
+    if new["floor"] and not new["zones_below_floor"]:
+        out.append(t("zone_pages.cmp_floor_met", floor=new["floor"]))
     return out
 
 

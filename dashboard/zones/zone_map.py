@@ -77,8 +77,7 @@ def build(export: Export, settings: Settings, view: View) -> ZoneMapPage:
         tables={"zones": today.zones, "option": today.summary, "areas": area_table(today)},
         sentences=_context_sentences(export, inputs, today),
         definitions=zone_definitions(),
-        map=map_deck(today.areas, today.outlines, DEFAULT_MEASURE, policy,
-                     basemap_url=settings.basemap_url),
+        map=map_deck(today, DEFAULT_MEASURE, policy, basemap_url=settings.basemap_url),
         map_alt=map_alt(today, DEFAULT_MEASURE, policy),
         today=today,
     )  # fmt: skip
