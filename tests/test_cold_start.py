@@ -22,13 +22,13 @@ def test_opening_an_export_notes_each_table_checked_and_each_summary_table_built
     monkeypatch.setattr(progress, "note", lambda key, step: noted.append((key, step)))
     open_export(folder, Settings(data=folder, cache_dir=tmp_path / "cache")).close()
     steps = [step for key, step in noted if key == fp]
-    # ten tables in validation's order, then the seven base tables
-    assert steps[0] == "checking the export's areas table (1 of 10)."
-    assert steps[7] == "checking the export's budget_spend table (8 of 10)."
-    assert steps[9] == "checking the export's handbacks table (10 of 10)."
-    assert steps[10] == "building the summary tables the figures are counted from (1 of 7)."
+    # eleven tables in validation's order (area_populations last), then the seven base tables
+    assert steps[0] == "checking the export's areas table (1 of 11)."
+    assert steps[7] == "checking the export's budget_spend table (8 of 11)."
+    assert steps[10] == "checking the export's area_populations table (11 of 11)."
+    assert steps[11] == "building the summary tables the figures are counted from (1 of 7)."
     assert steps[-1] == "building the summary tables the figures are counted from (7 of 7)."
-    assert len(steps) == 17
+    assert len(steps) == 18
     assert progress.current(fp) is None  # done: nothing left to say
     noted.clear()
     open_export(folder, Settings(data=folder, cache_dir=tmp_path / "cache")).close()
