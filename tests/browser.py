@@ -23,6 +23,26 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 
+def sample_settings(tmp_path_factory, name: str, extra: str = "") -> Path:
+    """A settings file for the app on the embedded sample (made here if `make` has not), its
+    cache shared by the browser modules and built before a server starts: a test then times the
+    page, not a cache build a loaded machine can stretch past any wait (a cold start has its own
+    test, tests/test_cold_start.py). `extra`: more settings lines."""
+    from dashboard.core.settings import SAMPLE_DIR, load_settings
+    from dashboard.extract.export import open_export
+    from dashboard.sample import generate
+
+    root = tmp_path_factory.mktemp(name)
+    export = SAMPLE_DIR if (SAMPLE_DIR / "manifest.json").is_file() else root / "export"
+    if export != SAMPLE_DIR:
+        generate(export)
+    cache = tmp_path_factory.getbasetemp() / "browser-cache"
+    settings = root / "settings.toml"
+    settings.write_text(f'[data]\npath = "{export}"\ncache_dir = "{cache}"\n{extra}')
+    open_export(export, load_settings({"DASHBOARD_SETTINGS": str(settings)})).close()
+    return settings
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

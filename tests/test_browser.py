@@ -7,9 +7,15 @@ from urllib.parse import urlsplit
 import pytest
 
 from dashboard.app.navigation import PAGE_ENTRIES
-from dashboard.core.settings import SAMPLE_DIR
-from dashboard.sample import generate
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, choose, serve, wait_for_app
+from tests.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCREENSHOTS,
+    choose,
+    sample_settings,
+    serve,
+    wait_for_app,
+)
 
 FIGURES = (
     '[data-testid="stPlotlyChart"], [data-testid="stDeckGlJsonChart"], [data-testid="stDataFrame"], '
@@ -22,13 +28,7 @@ playwright = pytest.importorskip("playwright.sync_api")
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     """The app on the embedded sample, as `make run` shows it (made here if `make` has not)."""
-    root = tmp_path_factory.mktemp("browser")
-    export = SAMPLE_DIR if (SAMPLE_DIR / "manifest.json").is_file() else root / "export"
-    if export != SAMPLE_DIR:
-        generate(export)
-    settings = root / "settings.toml"
-    settings.write_text(f'[data]\npath = "{export}"\ncache_dir = "{root / "cache"}"\n')
-    with serve(settings) as url:
+    with serve(sample_settings(tmp_path_factory, "browser")) as url:
         yield url
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.core.settings import SAMPLE_DIR
-from dashboard.sample import generate
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, serve, wait_for_app
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, sample_settings, serve, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 playwright = pytest.importorskip("playwright.sync_api")
@@ -15,12 +13,7 @@ CHART = '[data-testid="stPlotlyChart"]'
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
-    root = tmp_path_factory.mktemp("browser-comparison")
-    export = SAMPLE_DIR if (SAMPLE_DIR / "manifest.json").is_file() else root / "export"
-    if export != SAMPLE_DIR:
-        generate(export)
-    settings = root / "settings.toml"
-    settings.write_text(f'[data]\npath = "{export}"\ncache_dir = "{root / "cache"}"\n')
+    settings = sample_settings(tmp_path_factory, "browser-comparison")
     with serve(settings) as url, playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield url, browser

@@ -16,10 +16,17 @@ import shapely
 from dashboard.app.navigation import builder
 from dashboard.core import areamap
 from dashboard.core.page import View
-from dashboard.core.settings import SAMPLE_DIR, Settings
+from dashboard.core.settings import load_settings
 from dashboard.extract.export import open_export
-from dashboard.sample import generate
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, choose, serve, wait_for_app
+from tests.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCREENSHOTS,
+    choose,
+    sample_settings,
+    serve,
+    wait_for_app,
+)  # fmt: skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 playwright = pytest.importorskip("playwright.sync_api")
@@ -31,16 +38,13 @@ DECK = '[data-testid="stDeckGlJsonChart"]'
 def served(tmp_path_factory):
     """The app on the sample, options saved in a folder of the test's own, and the zone map page's
     figures as the app builds them (to know where an area is drawn)."""
-    root = tmp_path_factory.mktemp("zones_browser")
-    export = SAMPLE_DIR if (SAMPLE_DIR / "manifest.json").is_file() else root / "export"
-    if export != SAMPLE_DIR:
-        generate(export)
-    settings_file = root / "settings.toml"
-    settings_file.write_text(
-        f'[data]\npath = "{export}"\ncache_dir = "{root / "cache"}"\n'
-        f'options_dir = "{root / "options"}"\n[zones]\ndesign_time_limit_s = 4.0\n'
-    )
-    settings = Settings(cache_dir=root / "cache", options_dir=root / "options")
+    root = tmp_path_factory.mktemp("zones_options")
+    settings_file = sample_settings(
+        tmp_path_factory, "zones_browser",
+        f'options_dir = "{root / "options"}"\n[zones]\ndesign_time_limit_s = 4.0\n',
+    )  # fmt: skip
+    settings = load_settings({"DASHBOARD_SETTINGS": str(settings_file)})
+    export = settings.data
     opened = open_export(export, settings)
     partnership = sorted(pl.read_parquet(export / "areas.parquet")["partnership"].unique())[0]
     page = builder("zone-map")(opened, settings, View(partnership, PERIOD))
