@@ -143,9 +143,10 @@ def cover_html(
                    ("indicator", "value", "trend", "variation", "assurance", "target",
                     "peer_average"))  # fmt: skip
     body = []
-    for row in shown:
-        icon = icons[row["indicator_id"]]
-        spark = sparkline_svg(points.get(row["indicator_id"], []))
+    # the screen shows labels, so each row's icons and sparkline are found by the exact id
+    for row, indicator_id in zip(shown, frame["indicator_id"].to_list(), strict=True):
+        icon = icons[indicator_id]
+        spark = sparkline_svg(points.get(indicator_id, []))
         trend = (
             _img(spark, t("cover.trend_alt", indicator=row["indicator"]), SPARK_W, SPARK_H)
             if spark else escape(t("cover.no_trend"))
