@@ -35,20 +35,20 @@ if opened is not None:
         render.deck_chart(detail.deck, key="emerging-map")
         st.caption(markdown_text(detail.map_alt))
         areas = page.tables["areas"].filter(pl.col("signal") == chosen)
-        render.table(areas.drop("signal"), policy, key="emerging-areas")
+        render.folded_table(areas.drop("signal"), policy, key="emerging-areas")
         st.markdown(f"**{t('emerging.why_heading')}**")
         st.caption(t("emerging.why_intro"))
         for sentence in detail.why:
             st.markdown(f"- {markdown_text(sentence)}")  # a locality name is data
         why = page.tables["why"].filter(pl.col("signal") == chosen)
         if why.height:
-            render.table(why.drop("signal"), policy, key="emerging-why")
+            render.folded_table(why.drop("signal"), policy, key="emerging-why")
     st.subheader(t("emerging.watch_heading"))
     st.caption(page.watch_note)
     for sentence in page.watch:
         st.markdown(f"- {sentence}")
     if page.watch:
-        render.table(page.tables["watch"], policy, key="emerging-watch")
+        render.folded_table(page.tables["watch"], policy, key="emerging-watch")
     st.subheader(t("emerging.heat_heading"))
     st.caption(t("emerging.heat_intro"))
     for measure, figure in page.heatmaps:
@@ -62,5 +62,5 @@ if opened is not None:
     for sentence in page.projection:
         st.write(sentence)
     if "projection" in page.tables:
-        render.table(page.tables["projection"], policy, key="emerging-projection")
+        render.folded_table(page.tables["projection"], policy, key="emerging-projection")
     render.workbook_button(page, policy)

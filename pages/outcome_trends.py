@@ -40,7 +40,7 @@ if opened is not None:
         bar.figure, shown.tables[bar.table], policy, key=f"breakdown-{by}", alt=bar.alt
     )
     st.subheader(t("outcome_pages.heading_distance"))
-    render.table(
+    render.folded_table(
         page.tables["distance"], policy, key="distance",
         caption=t("outcome_pages.distance_caption"),
     )  # fmt: skip
@@ -51,7 +51,7 @@ if opened is not None:
     if depth.types_note:
         st.info(depth.types_note)
     else:
-        render.table(page.tables["types"], policy, key="types",
+        render.folded_table(page.tables["types"], policy, key="types",
                      caption=t("outcome_pages.types_caption"))  # fmt: skip
         if depth.types_trend.figure is not None:
             render.chart_with_table(depth.types_trend.figure, page.tables["types_trend"], policy,
@@ -65,10 +65,10 @@ if opened is not None:
         else:
             st.plotly_chart(chart.figure, key=f"journey-{i}")
             st.caption(chart.alt)
-    render.table(page.tables["journey"], policy, key="journey",
-                 caption=t("outcome_pages.journey_caption"))  # fmt: skip
-    render.table(page.tables["journey_change"], policy, key="journey-change",
-                 caption=t("outcome_pages.journey_change_caption"))  # fmt: skip
+    render.folded_table(page.tables["journey"], policy, key="journey",
+                        caption=t("outcome_pages.journey_caption"))  # fmt: skip
+    render.folded_table(page.tables["journey_change"], policy, key="journey-change",
+                        caption=t("outcome_pages.journey_change_caption"))  # fmt: skip
     st.subheader(t("outcome_pages.heading_reablement"))
     for chart in depth.reablement:
         if chart.figure is None:
@@ -77,8 +77,8 @@ if opened is not None:
         st.markdown(chart.reading)
         render.chart_with_table(chart.figure, page.tables[chart.table], policy,
                                 key=chart.table, alt=chart.alt)  # fmt: skip
-    render.table(page.tables["reablement"], policy, key="reablement",
-                 caption=t("outcome_pages.reablement_caption"))  # fmt: skip
+    render.folded_table(page.tables["reablement"], policy, key="reablement",
+                        caption=t("outcome_pages.reablement_caption"))  # fmt: skip
     if "phrases" in page.tables:  # never built for a board
         st.subheader(t("outcome_pages.heading_phrases"))
         render.table(page.tables["phrases"], policy, key="phrases",

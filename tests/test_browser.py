@@ -128,7 +128,10 @@ def test_three_sessions_at_once_keep_their_own_views(app_url, browser):
     for page, period in zip(pages, periods, strict=True):
         page.wait_for_url(f"**period={period.replace('/', '%2F')}**", timeout=60_000)
         wait_for_app(page)
+        # its own figures: the rerun may start after the URL changed, so wait for them to show
+        playwright.expect(page.locator('[data-testid="stMain"]')).to_contain_text(
+            period, timeout=60_000
+        )
         assert page.locator('[data-testid="stException"]').count() == 0
-        assert period in page.locator('[data-testid="stMain"]').inner_text()  # its own figures
     for context in contexts:
         context.close()

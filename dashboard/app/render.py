@@ -70,6 +70,12 @@ def chart_with_table(
     """A Plotly chart with its text alternative, and its data one click away."""
     st.plotly_chart(figure, key=f"chart-{key}", config={"displaylogo": False})
     st.caption(markdown_text(alt))  # alt texts name localities and providers
+    folded_table(df, policy, key=key, caption=caption)
+
+
+def folded_table(df: pl.DataFrame, policy: Policy, *, key: str, caption: str | None = None) -> None:
+    """A table one click away: a data grid and its download buttons are several Tab stops, so a
+    page with many tables keeps them folded and a keyboard user can still go round the page."""
     with st.expander(t("render.show_table")):
         table(df, policy, key=key, caption=caption)
 
