@@ -152,7 +152,8 @@ def test_zone_map_colours_names_legend_click_move_lock_and_floor(served, browser
     page.get_by_role("button", name="Move", exact=True).click()
     wait_for_app(page)
     page.get_by_text(f"{name} is in {today.names[small]}.").wait_for(timeout=60_000)
-    assert legend_hours(page, today.names[small]) == pytest.approx(before + hours, abs=0.06)
+    # the legend writes whole hours (core/formats), so each of its two readings is within half an hour
+    assert legend_hours(page, today.names[small]) == pytest.approx(before + hours, abs=1.0)
 
     # locked there, it stays in that zone through a redesign with a 1,500 h floor
     page.get_by_role("button", name=f"Lock it in {today.names[small]}").click()
