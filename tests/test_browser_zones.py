@@ -158,7 +158,13 @@ def test_zone_map_colours_names_legend_click_move_lock_and_floor(served, browser
     page.get_by_role("button", name=f"Lock it in {today.names[small]}").click()
     wait_for_app(page)
     page.get_by_text("Locked for the next design").wait_for(timeout=30_000)
-    page.get_by_label("Viability floor").fill("1500")
+    floor = page.get_by_label("Viability floor")
+    floor.fill("1500")
+    # Tab leaves the box, which commits the number (the box then shows it formatted): a click on
+    # the button while the box still held the typed text lost it once under load
+    floor.press("Tab")
+    playwright.expect(floor).to_have_value("1500.00", timeout=30_000)
+    wait_for_app(page)
     page.get_by_role("button", name="Design zones").click()
     page.get_by_text("The map shows the working option").wait_for(timeout=120_000)
     wait_for_app(page, 120_000)
