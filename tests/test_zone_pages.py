@@ -234,6 +234,27 @@ def test_map_deck_zone_colours_names_legend_and_no_basemap(env):
     assert "background:#77AADD" in html and "Lot A: West: 40.0 weekly hours" in html
 
 
+def test_one_in_no_zone_mark_per_group_of_areas(env):
+    *_, inputs = env
+    centre = {c: [-3.0 + i * D + D / 2, 56.0 + j * D + D / 2] for c, ((i, j), _) in LAYOUT.items()}
+
+    def marks(zone_of: dict[str, str]) -> list:
+        option = pl.DataFrame({"area_code": list(zone_of), "zone": list(zone_of.values())})
+        view = views.option_view(inputs, option, INTERNAL, name="X")
+        deck = maps.map_deck(view, maps.ZONE_MEASURE, INTERNAL)
+        found = [d["position"] for d in layer(deck, "area-marks").data if d["text"] == "In no zone"]
+        return sorted(found)
+
+    # A2, A4, A5, A6 and A7 (a dot, joined to its nearest areas) left out: one group across the
+    # whole grid, 3.5 squares wide, marked once (it used to carry a mark every 0.15 of the map)
+    assert len(marks({"A1": "Z1", "A3": "Z2"})) == 1
+    # A4 alone in the north-west; A6 and A7 (A7 joined to A6 as one of its nearest) in the east:
+    # two groups, two marks; A4's on itself, the other on A6 (of two areas as near the middle,
+    # the first)
+    got = marks({"A1": "Z", "A2": "Z", "A3": "Z", "A5": "Z"})
+    assert got == [pytest.approx(centre["A4"]), pytest.approx(centre["A6"])]  # west to east
+
+
 def test_map_deck_shades_by_a_measure(env):
     *_, inputs = env
     view = views.option_view(inputs, inputs.today, INTERNAL, name="Today")

@@ -85,6 +85,8 @@ class OptionView:
     detached: list[str] = field(default_factory=list)  # areas apart from their zone's main piece
     floor: float | None = None
     changes: dict[str, str] = field(default_factory=dict)  # area: stays, changes, joins, leaves
+    # the areas in no zone in touching groups (an island, a strip): the map marks each group once
+    no_zone_groups: list[list[str]] = field(default_factory=list)
 
 
 def as_at_date(export: Export, view: View) -> date:
@@ -234,6 +236,7 @@ def option_view(
         colours=zone_colours(assignment, inputs.graph),
         names=names,
         detached=detached_areas(assignment, inputs.graph),
+        no_zone_groups=[sorted(p) for p in geometry.components(no_zone, inputs.graph)],
         floor=inputs.floor,
         changes=dict(
             figures.area_changes(inputs.demand, assignment, inputs.today)[1]
