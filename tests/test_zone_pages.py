@@ -474,11 +474,24 @@ def test_compare_page_loading_an_option_changes_the_table(app_env):
     (options_dir / "B.csv").write_text(OPTION_B)
     app = run_page("zone_compare.py")
     assert not app.exception, app.exception
-    assert list(frame_with(app, "option")["option"]) == ["Today's lots"]
+    # the summary one row per figure, one column per option: it fits the page's width
+    summary = frame_with(app, "Option")
+    assert list(summary.columns) == ["Option", "Today's lots"]
     app.multiselect(key="options").select("B").run()
     assert not app.exception, app.exception
-    assert list(frame_with(app, "option")["option"]) == ["Today's lots", "B"]
+    summary = frame_with(app, "Option")
+    assert list(summary.columns) == ["Option", "Today's lots", "B"]
+    ratio = summary[summary["Option"] == "Biggest zone ÷ smallest"]
+    assert list(ratio.iloc[0]) == ["Biggest zone ÷ smallest", "2.5", "1.3"]  # 100 ÷ 40, 80 ÷ 60
     assert any("B evens out the hours" in m.value for m in app.markdown)
+    # each option's zones the same way round: a column per zone, by name
+    zones = [d.value for d in app.dataframe if "Name" in d.value.columns]
+    assert [list(z.columns) for z in zones[:2]] == [
+        ["Name", "Lot A: West", "Lot B: East"],
+        ["Name", "Z1", "Z2"],
+    ]
+    weekly = zones[1][zones[1]["Name"] == "Weekly hours"]
+    assert list(weekly.iloc[0]) == ["Weekly hours", "60.0", "80.0"]
 
 
 @pytest.mark.parametrize("script", ["zone_map.py", "zone_compare.py"])
