@@ -270,7 +270,13 @@ def _zones_summary(args: argparse.Namespace, settings: Settings) -> int:
         export.cursor(), partnership, args.as_at, option=args.option, floor=floor,
         links=zone_links(export, settings), k=settings.zone_nearest_centroids,
     )  # fmt: skip
-    protected = disclosure.protect(figures, _policy(settings), counts=list(zones.DISCLOSIVE_COUNTS))
+    protected = disclosure.protect(
+        figures,
+        _policy(settings),
+        counts=list(zones.DISCLOSIVE_COUNTS),
+        rates=zones.RATES,
+        parts=zones.PARTS,
+    )
     _emit(zones.summary_json(args.as_at, protected, option, no_zone), args.json, zones_text)
     return _exit_code(export)
 

@@ -13,6 +13,19 @@ from dashboard.zones.options import load_option, options_folder, saved_options
 
 WORKING = "zone_working_option"  # shared with the zone map page, within the session
 
+
+def figure_table(df: pl.DataFrame, names: str, policy: disclosure.Policy, *, key: str) -> None:
+    """A protected table turned one row per figure (render.by_figure), its note and downloads."""
+    shown = render.by_figure(df, policy, names=names)
+    # every figure in view: 35 px a row and the heading, so the page scrolls, not the table
+    height = (shown.height + 1) * 35 + 3
+    st.dataframe(shown.to_arrow(), hide_index=True, width="stretch", height=height)
+    note = disclosure.screen_footnote(policy)
+    if note:
+        st.caption(markdown_text(note))
+    render.downloads_for(df, policy, key=key)
+
+
 opened = web.open_page("zone-compare", "zone_pages.title_compare", sentences=False)
 if opened is not None:
     ctx, page, policy = opened.ctx, opened.page, opened.policy
@@ -53,13 +66,7 @@ if opened is not None:
         st.write(markdown_text(sentence))
     st.subheader(t("zone_pages.summary_heading"))
     # one column per option and one row per figure, so the table never scrolls sideways
-    shown = disclosure.display(result.summary, policy)
-    by_figure = pl.DataFrame(
-        {render.column_label("option"): [render.column_label(c) for c in shown.columns[1:]]}
-        | {str(row[0]): [str(v) for v in row[1:]] for row in shown.iter_rows()}
-    )
-    st.dataframe(by_figure.to_arrow(), hide_index=True, width="stretch")
-    render.table(result.summary, policy, key="compare", caption=t("zone_pages.summary_files"))
+    figure_table(result.summary, "option", policy, key="compare")
     st.subheader(t("zone_pages.compare_heading"))
     for tab, (name, view) in zip(
         st.tabs([markdown_text(n) for n in result.views]), result.views.items(), strict=True
@@ -78,5 +85,5 @@ if opened is not None:
                                   alt=title, key=f"changes-{name}",
                                   height=change_map.CHANGE_SIZE.height)  # fmt: skip
                 st.html(maps.legend_html(title, keys))
-            render.table(view.zones, policy, key=f"zones-{name}")
+            figure_table(view.zones.drop("zone"), "name", policy, key=f"zones-{name}")
     render.workbook_button(page, policy)

@@ -4,7 +4,8 @@
 -- Active plans count at $as_at; handbacks and spend count for any of these plans, active at $as_at
 -- or not, because a package that ended during the year still had its handbacks and its spend.
 -- Reads plan_facts and spend_facts (queries/base_*.sql): plans and lines already joined to
--- their person's area.
+-- their person's area. Direct-payment uptake is the exception: people with an active home care or
+-- reablement plan under SDS option 1 among people with one under any option (docs/zones.md).
 WITH these_plans AS (
     SELECT plan_id, person_id, start_date, end_date, service_type, weekly_hours, complex_needs,
            area_code
@@ -24,6 +25,15 @@ active AS (
         count(*) FILTER (WHERE weekly_hours IS NULL) AS hours_data_gap_plans
     FROM these_plans
     WHERE start_date <= $as_at AND (end_date IS NULL OR end_date > $as_at)
+    GROUP BY area_code
+),
+choice AS (
+    SELECT area_code,
+           count(DISTINCT person_id) AS people_any_option,
+           count(DISTINCT person_id) FILTER (WHERE sds_option = 1) AS direct_payment_people
+    FROM plan_facts
+    WHERE partnership = $partnership AND service_type IN ('home_care', 'reablement')
+      AND start_date <= $as_at AND (end_date IS NULL OR end_date > $as_at)
     GROUP BY area_code
 ),
 unmet AS (
@@ -71,11 +81,14 @@ SELECT
     coalesce(un.unmet_hours, 0.0) AS unmet_hours,
     coalesce(hb.handbacks_12m, 0) AS handbacks_12m,
     coalesce(sp.spend_12m, 0.0) AS spend_12m,
-    coalesce(sp.off_contract_spend_12m, 0.0) AS off_contract_spend_12m
+    coalesce(sp.off_contract_spend_12m, 0.0) AS off_contract_spend_12m,
+    coalesce(ch.direct_payment_people, 0) AS direct_payment_people,
+    coalesce(ch.people_any_option, 0) AS people_any_option
 FROM areas AS ar
 LEFT JOIN active AS ac USING (area_code)
 LEFT JOIN unmet AS un USING (area_code)
 LEFT JOIN handed_back AS hb USING (area_code)
 LEFT JOIN spent AS sp USING (area_code)
+LEFT JOIN choice AS ch USING (area_code)
 WHERE ar.partnership = $partnership
 ORDER BY ar.area_code

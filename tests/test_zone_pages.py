@@ -234,6 +234,27 @@ def test_map_deck_zone_colours_names_legend_and_no_basemap(env):
     assert "background:#77AADD" in html and "Lot A: West: 40.0 weekly hours" in html
 
 
+def test_one_in_no_zone_mark_per_group_of_areas(env):
+    *_, inputs = env
+    centre = {c: [-3.0 + i * D + D / 2, 56.0 + j * D + D / 2] for c, ((i, j), _) in LAYOUT.items()}
+
+    def marks(zone_of: dict[str, str]) -> list:
+        option = pl.DataFrame({"area_code": list(zone_of), "zone": list(zone_of.values())})
+        view = views.option_view(inputs, option, INTERNAL, name="X")
+        deck = maps.map_deck(view, maps.ZONE_MEASURE, INTERNAL)
+        found = [d["position"] for d in layer(deck, "area-marks").data if d["text"] == "In no zone"]
+        return sorted(found)
+
+    # A2, A4, A5, A6 and A7 (a dot, joined to its nearest areas) left out: one group across the
+    # whole grid, 3.5 squares wide, marked once (it used to carry a mark every 0.15 of the map)
+    assert len(marks({"A1": "Z1", "A3": "Z2"})) == 1
+    # A4 alone in the north-west; A6 and A7 (A7 joined to A6 as one of its nearest) in the east:
+    # two groups, two marks; A4's on itself, the other on A6 (of two areas as near the middle,
+    # the first)
+    got = marks({"A1": "Z", "A2": "Z", "A3": "Z", "A5": "Z"})
+    assert got == [pytest.approx(centre["A4"]), pytest.approx(centre["A6"])]  # west to east
+
+
 def test_map_deck_shades_by_a_measure(env):
     *_, inputs = env
     view = views.option_view(inputs, inputs.today, INTERNAL, name="Today")
@@ -453,11 +474,24 @@ def test_compare_page_loading_an_option_changes_the_table(app_env):
     (options_dir / "B.csv").write_text(OPTION_B)
     app = run_page("zone_compare.py")
     assert not app.exception, app.exception
-    assert list(frame_with(app, "option")["option"]) == ["Today's lots"]
+    # the summary one row per figure, one column per option: it fits the page's width
+    summary = frame_with(app, "Option")
+    assert list(summary.columns) == ["Option", "Today's lots"]
     app.multiselect(key="options").select("B").run()
     assert not app.exception, app.exception
-    assert list(frame_with(app, "option")["option"]) == ["Today's lots", "B"]
+    summary = frame_with(app, "Option")
+    assert list(summary.columns) == ["Option", "Today's lots", "B"]
+    ratio = summary[summary["Option"] == "Biggest zone ÷ smallest"]
+    assert list(ratio.iloc[0]) == ["Biggest zone ÷ smallest", "2.5", "1.3"]  # 100 ÷ 40, 80 ÷ 60
     assert any("B evens out the hours" in m.value for m in app.markdown)
+    # each option's zones the same way round: a column per zone, by name
+    zones = [d.value for d in app.dataframe if "Name" in d.value.columns]
+    assert [list(z.columns) for z in zones[:2]] == [
+        ["Name", "Lot A: West", "Lot B: East"],
+        ["Name", "Z1", "Z2"],
+    ]
+    weekly = zones[1][zones[1]["Name"] == "Weekly hours"]
+    assert list(weekly.iloc[0]) == ["Weekly hours", "60.0", "80.0"]
 
 
 @pytest.mark.parametrize("script", ["zone_map.py", "zone_compare.py"])

@@ -9,8 +9,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from dashboard.core import disclosure
+from dashboard.core.disclosure import Policy
 from dashboard.core.errors import UserError
+from dashboard.core.ratio import rate
+from dashboard.spend.figures import provider_universe
 from dashboard.zones import figures as zones
+from dashboard.zones import views
 from tests.builders import db_from_rows
 
 D = date(2025, 3, 31)  # as-at; the 12-month window is (2024-03-31, 2025-03-31]
@@ -259,3 +264,92 @@ def test_option_csv_read_from_file_with_model(tmp_path: Path):
     path.write_text("Area_Code,Zone,Model\nA1,North,two_providers\nA2,South,\n", encoding="utf-8")
     option = zones.read_option(path, ["A1", "A2", "A3"])
     assert option.rows() == [("A1", "North", "two_providers"), ("A2", "South", None)]
+
+
+def test_direct_payment_uptake_by_hand(con, demand):
+    got = {r["area_code"]: r for r in demand.iter_rows(named=True)}
+    # A1: p1 (h1 option 3, h2 option 2) and p2 (h3, a direct payment) have a home care plan
+    # active at the as-at date; h4 ended on it and h5 is not home care. A2: p3 (h6, h8); p4's
+    # h7 has not started
+    assert (got["A1"]["direct_payment_people"], got["A1"]["people_any_option"]) == (1, 2)
+    assert (got["A2"]["direct_payment_people"], got["A2"]["people_any_option"]) == (0, 1)
+    graph = zones.area_graph(demand)
+    one = pl.DataFrame({"area_code": ["A1", "A2"], "zone": ["Z", "Z"]})
+    z, _, _ = zones.zone_figures(demand, one, graph)
+    assert z["direct_payment_uptake"].to_list() == [pytest.approx(1 / 3)]
+    two = pl.DataFrame({"area_code": ["A1", "A2"], "zone": ["Z1", "Z2"]})
+    z, _, _ = zones.zone_figures(demand, two, graph)
+    assert z["direct_payment_uptake"].to_list() == [0.5, 0.0]
+
+
+def _inputs(con, demand):
+    """The zone pages' inputs for the hand-made export (attainment left empty)."""
+    demand = demand.with_columns(met=pl.lit(0), denominator=pl.lit(0)).with_columns(
+        rate(num, den).alias(r) for r, (num, den) in views.RATES.items()
+    )
+    return views.ZoneInputs(
+        D, demand, pl.DataFrame({"area_code": [], "zone": [], "model": []}, schema=[
+            ("area_code", pl.Utf8), ("zone", pl.Utf8), ("model", pl.Utf8)]),
+        zones.area_providers(con, "P", D), zones.area_graph(demand), None, {},
+        provider_universe(con, "P"),
+    )  # fmt: skip
+
+
+def test_uptake_in_the_zone_table_and_option_summary_hidden_for_a_board(con, demand):
+    inputs = _inputs(con, demand)
+    two = pl.DataFrame({"area_code": ["A1", "A2"], "zone": ["Z1", "Z2"]})
+    seen = views.option_view(inputs, two, Policy(audience="internal"), name="X")
+    assert seen.zones["direct_payment_uptake"].to_list() == [0.5, 0.0]
+    summary = seen.summary.row(0, named=True)
+    assert (summary["lowest_direct_payment_uptake"], summary["highest_direct_payment_uptake"]) == (
+        0.0,
+        0.5,
+    )
+    shown = disclosure.display(seen.summary, Policy(audience="internal"))
+    assert shown["highest_direct_payment_uptake"].to_list() == ["50.0%"]
+    # for a board 1 of 2 and 0 of 1 are small: both rates hidden, and the summary's range, made
+    # only of rates a board may see, is empty rather than giving them away
+    board = views.option_view(inputs, two, Policy(audience="board"), name="X")
+    assert disclosure.display(board.zones, Policy(audience="board"))[
+        "direct_payment_uptake"
+    ].to_list() == ["hidden", "hidden"]
+    row = board.summary.row(0, named=True)
+    assert row["lowest_direct_payment_uptake"] is None
+    assert row["highest_direct_payment_uptake"] is None
+
+
+def test_command_line_protects_uptake_counts_as_a_sum():
+    # 9 people with one of these plans, 2 with a direct payment, 11 with either: the 2 is small,
+    # and 11 − 9 would give it away, so 9 is hidden too
+    frame = pl.DataFrame(
+        {"people": [9], "direct_payment_people": [2], "people_any_option": [11],
+         "direct_payment_uptake": [2 / 11]}
+    )  # fmt: skip
+    safe = disclosure.protect(
+        frame, Policy(audience="board"), counts=["people"], rates=zones.RATES, parts=zones.PARTS
+    )
+    hidden = {c for c in frame.columns if safe[disclosure.flag(c)][0]}
+    assert hidden == {"people", "direct_payment_people", "direct_payment_uptake"}
+
+
+def test_providers_listed_by_name_with_their_capacity_for_the_zone(con, demand, monkeypatch):
+    inputs = _inputs(con, demand)
+    two = pl.DataFrame({"area_code": ["A1", "A2"], "zone": ["Z1", "Z2"]})
+    # pv1 (One, capacity 100) records all its hours (10) in A1: its 100 counts for Z1, 0 for Z2;
+    # pv2 (Two) states no capacity
+    internal = views.provider_lists(inputs, two, Policy(audience="internal"))
+    assert internal == {
+        "Z1": "One (100.0 h), Two (capacity not given)",
+        "Z2": "One (0.0 h), Two (capacity not given)",
+    }
+    board = views.provider_lists(inputs, two, Policy(audience="board"))
+    assert board["Z1"] == "Provider 1 (100.0 h), Provider 2 (capacity not given)"
+    monkeypatch.setattr(views, "MAX_LISTED_PROVIDERS", 1)
+    assert views.provider_lists(inputs, two, Policy(audience="internal"))["Z1"] == (
+        "One (100.0 h) and 1 more"
+    )
+    seen = views.option_view(inputs, two, Policy(audience="internal"), name="X")
+    assert seen.zones["provider_list"].to_list() == [
+        "One (100.0 h) and 1 more",
+        "One (0.0 h) and 1 more",
+    ]

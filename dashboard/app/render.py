@@ -37,6 +37,12 @@ def table(df: pl.DataFrame, policy: Policy, *, key: str, caption: str | None = N
     note = disclosure.screen_footnote(policy)
     if caption or note:
         st.caption(markdown_text(" ".join(x for x in (caption, note) if x)))
+    downloads_for(df, policy, key=key)
+
+
+def downloads_for(df: pl.DataFrame, policy: Policy, *, key: str) -> None:
+    """A protected frame's CSV and Excel downloads (made when clicked), for a table drawn another
+    way on screen (turned one row per figure, so it does not scroll sideways)."""
     if disclosure.flag_columns(df) or not policy.controlled:
         left, right = st.columns(2)
         left.download_button(
@@ -53,6 +59,21 @@ def table(df: pl.DataFrame, policy: Policy, *, key: str, caption: str | None = N
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"xlsx-{key}",
         )
+
+
+def by_figure(df: pl.DataFrame, policy: Policy, *, names: str) -> pl.DataFrame:
+    """A protected frame as screen text turned round: one row per figure (its plain heading) and
+    one column per row of `df`, headed by its `names` cell. Many figures of a few options or zones
+    then fit the page's width instead of scrolling sideways."""
+    shown = disclosure.display(df, policy).drop("is_total", strict=False)
+    figures = [c for c in shown.columns if c != names]
+    columns = {column_label(names): [column_label(c) for c in figures]}
+    for row in shown.iter_rows(named=True):
+        heading = str(row[names])
+        while heading in columns:  # two rows of one name stay two columns
+            heading += " "
+        columns[heading] = [str(row[c]) for c in figures]
+    return pl.DataFrame(columns)
 
 
 def column_label(column: str) -> str:

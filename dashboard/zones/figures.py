@@ -36,7 +36,7 @@ FLOOR_COLUMN = "floor_hours"  # an option CSV's optional column: the floor it wa
 # Area-level figures that add up over a zone's areas: counts, then hours and money.
 SUMMED_COUNTS = (
     "population", "people", "active_plans", "hours_data_gap_plans", "unmet_requests",
-    "handbacks_12m",
+    "handbacks_12m", "direct_payment_people", "people_any_option",
 )  # fmt: skip
 # Counts of people, plans and requests: these go through disclosure control (population does not).
 DISCLOSIVE_COUNTS = tuple(c for c in SUMMED_COUNTS if c != "population")
@@ -45,10 +45,18 @@ SUMMED_AMOUNTS = (
     "spend_12m", "off_contract_spend_12m",
 )  # fmt: skip
 SUMMED = SUMMED_COUNTS + SUMMED_AMOUNTS
+# Rates of people: protected with their numerator and denominator (docs/zones.md).
+RATES = {"direct_payment_uptake": ("direct_payment_people", "people_any_option")}
+# People with a plan under any option are about those with one of these plans plus those with a
+# direct payment (exactly, but for people with both): where all three counts are printed (the
+# command line's JSON) they are protected as that sum, so a hidden one cannot be worked out. The
+# pages show the uptake, never its two counts, so they need not hide people for it.
+PARTS = {"people_any_option": ("people", "direct_payment_people")}
 ZONE_SCHEMA = (
     {"zone": pl.Utf8, "areas": pl.Int64, "model": pl.Utf8}
     | dict.fromkeys(SUMMED_COUNTS, pl.Int64)
     | dict.fromkeys(SUMMED_AMOUNTS, pl.Float64)
+    | {"direct_payment_uptake": pl.Float64}
     | {"rural_share": pl.Float64, "travel_km": pl.Float64, "compactness": pl.Float64}
     | {"contiguous": pl.Boolean}
 )
@@ -175,13 +183,14 @@ def _travel(group: pl.DataFrame) -> float | None:
     return float((hours * geometry.haversine_km(lat, lon, c_lat, c_lon)).sum() / total)
 
 
-def _provider_figures(providers: pl.DataFrame, assignment: pl.DataFrame) -> pl.DataFrame:
-    """Per zone: providers already delivering there, and their stated capacity computed for the
-    zone: each provider's capacity split between zones by the share of its weekly hours (across
-    the partnership) delivered in each, evenly between its zones when it has no hours recorded.
-    So a provider's capacity adds up to itself across zones instead of counting whole in each."""
+def zone_provider_capacity(providers: pl.DataFrame, assignment: pl.DataFrame) -> pl.DataFrame:
+    """One row per zone and provider already delivering there: its stated capacity computed for
+    the zone, split between zones by the share of its weekly hours (across the partnership)
+    delivered in each, evenly between its zones when it has no hours recorded. So a provider's
+    capacity adds up to itself across zones instead of counting whole in each. Null capacity
+    stays null (not stated)."""
     total = providers.group_by("provider_id").agg(pl.col("weekly_hours").sum().alias("total"))
-    per_zone = (
+    return (
         providers.join(assignment.select("area_code", "zone"), on="area_code")
         .group_by("zone", "provider_id")
         .agg(pl.col("weekly_hours").sum(), pl.col("capacity_hours_week").first())
@@ -193,13 +202,26 @@ def _provider_figures(providers: pl.DataFrame, assignment: pl.DataFrame) -> pl.D
             .otherwise(1 / pl.col("zones_of_provider"))
             .alias("share")
         )
+        .select(
+            "zone",
+            "provider_id",
+            (pl.col("capacity_hours_week") * pl.col("share")).alias("capacity_hours"),
+        )  # fmt: skip
+        .sort("zone", "provider_id")
     )
-    return per_zone.group_by("zone").agg(
-        pl.len().alias("providers"),
-        (pl.col("capacity_hours_week") * pl.col("share")).fill_null(0.0).sum()
-        .alias("provider_capacity_hours"),
-        pl.col("capacity_hours_week").is_null().sum().alias("providers_without_capacity"),
-    )  # fmt: skip
+
+
+def _provider_figures(providers: pl.DataFrame, assignment: pl.DataFrame) -> pl.DataFrame:
+    """Per zone: providers already delivering there, and their capacity computed for the zone."""
+    return (
+        zone_provider_capacity(providers, assignment)
+        .group_by("zone")
+        .agg(
+            pl.len().alias("providers"),
+            pl.col("capacity_hours").fill_null(0.0).sum().alias("provider_capacity_hours"),
+            pl.col("capacity_hours").is_null().sum().alias("providers_without_capacity"),
+        )
+    )
 
 
 def _per_zone(
@@ -228,7 +250,8 @@ def _per_zone(
     if not rows:
         return pl.DataFrame(schema=ZONE_SCHEMA)
     shares = pl.DataFrame(rows, schema={**ZONE_SCHEMA, "rural_hours": pl.Float64}).with_columns(
-        rate("rural_hours", "weekly_hours").alias("rural_share")
+        rate("rural_hours", "weekly_hours").alias("rural_share"),
+        rate("direct_payment_people", "people_any_option").alias("direct_payment_uptake"),
     )
     return shares.select(list(ZONE_SCHEMA)).sort("zone")
 

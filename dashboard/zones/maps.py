@@ -180,9 +180,9 @@ def _zone_labels(view: OptionView, below: Collection[str]) -> list[Label]:
 
 
 def _marks(view: OptionView, locked: Collection[str]) -> list[Label]:
-    """Small words on the areas the map marks: in no zone, cut off from their zone, locked. A
-    word already written close by (within MARK_GAP of the map's extent) is not written again, so
-    a group of such areas carries one label."""
+    """Small words on the areas the map marks: in no zone (once for each group of touching areas
+    in no zone, however large), cut off from their zone, locked. A "cut off" already written close
+    by (within MARK_GAP of the map's extent) is not written again."""
     areas = view.areas
     lat, lon = areas["centroid_lat"].to_numpy(), areas["centroid_lon"].to_numpy()
     gap = MARK_GAP * max(float(np.ptp(lat)), float(np.ptp(lon))) if areas.height else 0.0
@@ -194,11 +194,19 @@ def _marks(view: OptionView, locked: Collection[str]) -> list[Label]:
         if always or not near:
             out.append(Label(x, y, text, 12))
 
+    at = {
+        code: (x, y)
+        for code, x, y in areas.select("area_code", "centroid_lon", "centroid_lat").iter_rows()
+    }
+    for group in view.no_zone_groups:  # one mark per group, on its area nearest the group's middle
+        points = [at[c] for c in group if c in at]
+        if points:
+            mx, my = np.mean(points, axis=0)
+            x, y = min(points, key=lambda p: math.hypot(p[0] - mx, p[1] - my))
+            add(x, y, t("zone_pages.mark_no_zone"), always=True)
     rows = areas.select("area_code", "zone", "centroid_lon", "centroid_lat").iter_rows()
     for code, zone, x, y in rows:
-        if zone is None:
-            add(x, y, t("zone_pages.mark_no_zone"))
-        elif code in detached:
+        if zone is not None and code in detached:  # (areas in no zone are marked above)
             add(x, y, t("zone_pages.mark_cut_off", name=view.names.get(zone, zone)))
         if code in lock:
             add(x, y, t("zone_pages.mark_locked"), always=True)

@@ -13,24 +13,25 @@ from datetime import date
 
 import polars as pl
 
-from dashboard.core import areamap, disclosure, geometry, query
+from dashboard.core import areamap, disclosure, formats, geometry, query
 from dashboard.core.disclosure import Policy
 from dashboard.core.page import View
 from dashboard.core.ratio import rate
 from dashboard.core.settings import Settings
 from dashboard.core.strings import t
 from dashboard.extract.export import Export
+from dashboard.spend.figures import provider_universe
 from dashboard.zones import design, figures
 from dashboard.zones.links import zone_links
 
 # Counts that go through disclosure control on these pages: the zone figures' own, and attainment's.
 COUNTS = (*figures.DISCLOSIVE_COUNTS, "met", "denominator")
-RATES = {"attainment": ("met", "denominator")}
+RATES = {"attainment": ("met", "denominator")} | figures.RATES
 SHARES = ("rural_share", "compactness")  # hours and shape, not people: shown as percentages
 ZONE_COLUMNS = (
     "zone", "name", "model", "areas", "people", "weekly_hours", "complex_hours", "unmet_requests",
-    "unmet_hours", "handbacks_12m", "spend_12m", "off_contract_spend_12m", "rural_share", "travel_km", "compactness", "contiguous",
-    "met", "denominator", "attainment", "providers", "provider_capacity_hours", "matched_lot",
+    "unmet_hours", "handbacks_12m", "spend_12m", "off_contract_spend_12m", "direct_payment_uptake", "rural_share", "travel_km", "compactness", "contiguous",
+    "met", "denominator", "attainment", "providers", "provider_list", "provider_capacity_hours", "matched_lot",
 )  # fmt: skip
 AREA_COLUMNS = (
     "area_code", "area_name", "zone", "people", "weekly_hours", "unmet_requests", "unmet_hours",
@@ -40,10 +41,13 @@ SUMMARY_COLUMNS = (
     "zones", "cv_hours", "max_min_ratio", "smallest_hours", "floor", "zones_below_floor",
     "travel_km_mean", "compactness_mean", "non_contiguous", "people_changing_lot",
     "hours_changing_lot", "people_joining_a_lot", "most_unmet_hours", "most_handbacks",
-    "fewest_providers",
+    "fewest_providers", "lowest_direct_payment_uptake", "highest_direct_payment_uptake",
 )  # fmt: skip
+MAX_LISTED_PROVIDERS = 5  # providers named in a zone's row; the rest are counted ("and 3 more")
 SUMMARY_COUNTS = ("people_changing_lot", "people_joining_a_lot", "most_handbacks")
-SUMMARY_SHARES = ("cv_hours", "compactness_mean")
+SUMMARY_SHARES = (
+    "cv_hours", "compactness_mean", "lowest_direct_payment_uptake", "highest_direct_payment_uptake",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,9 @@ class ZoneInputs:
     graph: geometry.Neighbours
     floor: float | None
     lot_names: dict[str, str] = field(default_factory=dict)  # lot id: its name in the export
+    # every provider of the partnership (provider_id, provider_name), so a board label
+    # ("Provider 3") is the same as on the other pages
+    provider_names: pl.DataFrame | None = None
 
 
 @dataclass
@@ -78,6 +85,8 @@ class OptionView:
     detached: list[str] = field(default_factory=list)  # areas apart from their zone's main piece
     floor: float | None = None
     changes: dict[str, str] = field(default_factory=dict)  # area: stays, changes, joins, leaves
+    # the areas in no zone in touching groups (an island, a strip): the map marks each group once
+    no_zone_groups: list[list[str]] = field(default_factory=list)
 
 
 def as_at_date(export: Export, view: View) -> date:
@@ -96,7 +105,7 @@ def zone_inputs(export: Export, settings: Settings, view: View) -> ZoneInputs:
         p_end=view.p.end, **view.filters.params(),
     )  # fmt: skip
     demand = demand.join(context, on="area_code", how="left").with_columns(
-        rate("met", "denominator").alias("attainment")
+        rate(num, den).alias(r) for r, (num, den) in RATES.items()
     )
     lots = figures.todays_lots(con, view.partnership)
     today = lots.select("area_code", "zone", "model")
@@ -110,6 +119,7 @@ def zone_inputs(export: Export, settings: Settings, view: View) -> ZoneInputs:
         ),
         settings.viability_floor_hours,
         dict(lots.select("zone", "lot_name").unique("zone").iter_rows()),
+        provider_universe(con, view.partnership),
     )
 
 
@@ -129,7 +139,7 @@ def _protect_by_zone(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Each zone's areas and the zone itself protected as one table whose total row is the zone, so
     a hidden area count cannot be worked out as the zone's total minus its other areas."""
-    keys = ["zone", "area_code", "is_total", *COUNTS, "attainment"]
+    keys = ["zone", "area_code", "is_total", *COUNTS, *RATES]
     outside = areas.filter(pl.col("zone").is_null()).with_columns(is_total=pl.lit(False))
     outside = disclosure.protect(outside.select(keys), policy, counts=COUNTS, rates=RATES)
     shown_areas, shown_zones = [outside], [outside.head(0)]  # head(0): the shape with no zones
@@ -144,7 +154,7 @@ def _protect_by_zone(
         shown_zones.append(safe.filter(pl.col("is_total")))
     safe_areas = pl.concat(shown_areas, how="vertical_relaxed").drop("zone", "is_total")
     safe_zones = pl.concat(shown_zones, how="vertical_relaxed").drop("area_code", "is_total")
-    plain = [*COUNTS, "attainment"]
+    plain = [*COUNTS, *RATES]
     return (
         areas.drop(plain).join(safe_areas, on="area_code", how="left"),
         zone_rows.drop(plain).join(safe_zones, on="zone", how="left"),
@@ -207,9 +217,12 @@ def option_view(
     areas = inputs.demand.join(assignment.select("area_code", "zone"), on="area_code", how="left")
     zone_rows = _zone_attainment(zone_rows, areas)
     safe_areas, safe_zones = _protect_by_zone(areas, zone_rows, policy)
+    option |= _uptake_range(safe_zones)
     names = zone_names(zone_rows["zone"].to_list(), inputs.lot_names)
+    listed = provider_lists(inputs, assignment, policy)
     safe_zones = safe_zones.with_columns(
-        name=pl.col("zone").replace_strict(names, default=None, return_dtype=pl.Utf8)
+        name=pl.col("zone").replace_strict(names, default=None, return_dtype=pl.Utf8),
+        provider_list=pl.col("zone").replace_strict(listed, default=None, return_dtype=pl.Utf8),
     )
     safe_zones = _shown_as_percent(with_flags(safe_zones, ZONE_COLUMNS), SHARES)
     return OptionView(
@@ -223,6 +236,7 @@ def option_view(
         colours=zone_colours(assignment, inputs.graph),
         names=names,
         detached=detached_areas(assignment, inputs.graph),
+        no_zone_groups=[sorted(p) for p in geometry.components(no_zone, inputs.graph)],
         floor=inputs.floor,
         changes=dict(
             figures.area_changes(inputs.demand, assignment, inputs.today)[1]
@@ -246,6 +260,43 @@ def _depth(zone_rows: pl.DataFrame) -> dict:
         if "providers" in zone_rows.columns
         else None,
     }
+
+
+def provider_lists(inputs: ZoneInputs, assignment: pl.DataFrame, policy: Policy) -> dict[str, str]:
+    """Each zone's providers by name (a board sees "Provider 3" unless the settings name them),
+    each with its capacity computed for the zone: "A (120 h), B (capacity not given) and 2 more".
+    Listed in name order, never by a figure, so the list does not rank providers."""
+    per_zone = figures.zone_provider_capacity(inputs.providers, assignment)
+    universe = inputs.provider_names
+    if universe is None:
+        universe = per_zone.select("provider_id", provider_name=pl.lit(None, pl.Utf8)).unique()
+    named = disclosure.provider_labels(
+        per_zone.join(universe, on="provider_id", how="left"), policy,
+        universe=universe["provider_id"],
+    ).with_columns(pl.col("provider_name").fill_null(pl.col("provider_id")))  # fmt: skip
+    named = disclosure.unranked(named.sort("provider_name", "provider_id"), policy, "provider_name")
+    out = {}
+    for (zone,), group in named.group_by("zone", maintain_order=True):
+        items = [
+            t("zone_pages.provider_capacity", name=name, hours=formats.number(cap))
+            if cap is not None
+            else t("zone_pages.provider_no_capacity", name=name)
+            for name, cap in group.select("provider_name", "capacity_hours").iter_rows()
+        ]
+        shown = ", ".join(items[:MAX_LISTED_PROVIDERS])
+        rest = len(items) - MAX_LISTED_PROVIDERS
+        out[zone] = t("zone_pages.provider_more", listed=shown, n=rest) if rest > 0 else shown
+    return out
+
+
+def _uptake_range(safe_zones: pl.DataFrame) -> dict:
+    """The lowest and highest direct-payment uptake of one zone, among the zones whose uptake
+    the audience may see (a hidden rate is left out, so the range never reveals it)."""
+    column = "direct_payment_uptake"
+    shown = safe_zones.filter(~pl.col(disclosure.flag(column)))[column].drop_nulls()
+    if not len(shown):
+        return {f"lowest_{column}": None, f"highest_{column}": None}
+    return {f"lowest_{column}": shown.min(), f"highest_{column}": shown.max()}
 
 
 def zone_names(zones: Sequence[str], lot_names: dict[str, str]) -> dict[str, str]:
