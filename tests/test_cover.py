@@ -18,10 +18,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.app.navigation import builder
-from dashboard.core.disclosure import flag
+from dashboard.core.disclosure import Policy, flag
 from dashboard.core.settings import SAMPLE_DIR, SAMPLE_TARGETS, Settings, load_settings, with_data
 from dashboard.extract.export import open_export
-from dashboard.outcomes.cover import cover_html, sparkline_svg
+from dashboard.outcomes.cover import FIGURES, cover_html, sparkline_svg
+from dashboard.outcomes.national_outcomes import Icons
 from tests.builders import write_export
 from tests.test_outcome_pages import EXTRACT, INTERNAL, VIEW, _rows, app_at  # noqa: F401
 
@@ -209,3 +210,18 @@ def test_board_pack_page_previews_the_cover_table_and_sections(app_env):
     for heading in ("The nine national outcomes", "Review coverage", "Spend and value"):
         assert heading in html
     assert "Table: Outcomes due a review and reviewed in 2025/26" in html
+
+
+def test_a_hidden_peer_figure_on_the_cover_reads_hidden_not_under_5():
+    # a peer average withheld for a board is a percentage: "<5" there would read "under 5%"
+    frame = pl.DataFrame({
+        "indicator_id": ["no8_graded_good"], "outcome": ["8 Engaged workforce"],
+        "indicator": ["Care services graded good or better"], "value": ["68.8%"],
+        "target": ["75.0%"], "peer_average": [None], "year_earlier": ["70.0%"],
+        "variation": [None], "assurance": [None], "provisional": [False],
+        **{flag(c): [c == "peer_average"] for c in FIGURES},
+    })  # fmt: skip
+    html = cover_html(frame, Policy(threshold=5), {"no8_graded_good": Icons(None, None)},
+                      pl.DataFrame(schema={"indicator_id": pl.String, "value": pl.Float64}),
+                      "caption")  # fmt: skip
+    assert "<td>hidden</td>" in html and "&lt;5" not in html

@@ -17,7 +17,7 @@ from html import escape
 
 import polars as pl
 
-from dashboard.core import disclosure
+from dashboard.core import disclosure, formats
 from dashboard.core.disclosure import Policy, flag
 from dashboard.core.strings import t
 from dashboard.spc.icons import svg
@@ -137,6 +137,10 @@ def cover_html(
     """The table as HTML: icons and sparklines are images with text alternatives, every figure is
     screen text ("hidden" where disclosure control withheld it); no horizontal scroll needed."""
     shown = disclosure.display(frame, policy, percent=[]).to_dicts()
+    # every figure here is a rate or an amount, so a hidden one reads "hidden", never "<5"
+    hidden = formats.percent(None, hidden=True)
+    for row, exact in zip(shown, frame.select(flag(c) for c in FIGURES).to_dicts(), strict=True):
+        row.update({c: hidden for c in FIGURES if exact[flag(c)]})
     points = {k: g["value"].to_list() for (k,), g in sparklines.group_by("indicator_id",
                                                                         maintain_order=True)}  # fmt: skip
     head = "".join(f'<th scope="col">{escape(t(f"cover.col_{c}"))}</th>' for c in
