@@ -16,7 +16,7 @@ from dashboard.zones.design import InfeasibleDesign
 WORKING = "zone_working_option"  # the session's working option: a frame area_code, zone, model
 WARNINGS = "zone_working_warnings"  # what the designer said about it, shown while it is unchanged
 LOCKS = "zone_locked_areas"  # area code: the zone it is locked in, for the next design
-PICK = "area-pick"  # the selected area (the select box's key: the map and the table set it)
+PICK = "area-pick"  # the area picked by a click on the map, a table row or its name box
 
 
 def newly(source: str, value: str | None) -> str | None:

@@ -8,8 +8,6 @@ import pytest
 
 from dashboard.app.navigation import PAGE_ENTRIES
 from tests.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     SCREENSHOTS,
     choose,
     sample_settings,
@@ -30,14 +28,6 @@ def app_url(tmp_path_factory):
     """The app on the embedded sample, as `make run` shows it (made here if `make` has not)."""
     with serve(sample_settings(tmp_path_factory, "browser")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 # The landing page and the board pack page show sentences and buttons, not figures.

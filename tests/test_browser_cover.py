@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.app.navigation import PAGE_ENTRIES
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, wait_for_app
+from tests.browser import SCREENSHOTS, wait_for_app
 from tests.test_browser import app_url, link  # noqa: F401 - the served sample, shared
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -32,14 +32,6 @@ FOCUSED = """() => { const e = document.activeElement;
   const main = !!e.closest('[data-testid="stMain"]') && e.tagName !== 'MAIN' && !anchor;
   const name = (e.getAttribute('aria-label') || e.innerText || '').trim();
   return {main, name, key: e.outerHTML.slice(0, 200)}; }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _open(browser, url: str, ready: str):

@@ -19,8 +19,6 @@ from dashboard.core.page import View
 from dashboard.core.settings import load_settings
 from dashboard.extract.export import open_export
 from tests.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     SCREENSHOTS,
     choose,
     sample_settings,
@@ -50,14 +48,6 @@ def served(tmp_path_factory):
     page = builder("zone-map")(opened, settings, View(partnership, PERIOD))
     with serve(settings_file) as url:
         yield url, page, root / "options"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def mercator(lon: float, lat: float, zoom: float) -> tuple[float, float]:
